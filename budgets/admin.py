@@ -1,0 +1,104 @@
+from django.contrib import admin
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from budgets.models import BudgetCategory, BudgetLine, FundingSource, StatedBudget, StatedCategoryTotal
+from budgets.selectors import activity_budget, budget_of, with_budget, work_plan_budget
+from workplan.admin import ActivityAdmin
+from workplan.models import Activity
+
+
+@admin.register(BudgetCategory)
+class BudgetCategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "position"]
+    list_editable = ["position"]
+    search_fields = ["name", "code"]
+
+
+@admin.register(FundingSource)
+class FundingSourceAdmin(admin.ModelAdmin):
+    list_display = ["code", "name"]
+    search_fields = ["code", "name"]
+
+
+class BudgetLineInline(admin.TabularInline):
+    model = BudgetLine
+    extra = 0
+    fields = ["category", "source", "amount"]
+
+
+@admin.register(Activity)
+class ActivityWithBudgetAdmin(ActivityAdmin):
+    inlines = [BudgetLineInline]
+    list_display = [*ActivityAdmin.list_display, "budget_total"]
+    readonly_fields = ["direct_budget", "indirect_cost", "budget_total_with_indirect"]
+    fieldsets = [
+        *ActivityAdmin.fieldsets,
+        (
+            _("Budget (from the budget lines below, saved)"),
+            {"fields": ["direct_budget", "indirect_cost", "budget_total_with_indirect"]},
+        ),
+    ]
+
+    def get_queryset(self, request):
+        return with_budget(super().get_queryset(request))
+
+    @admin.display(description=_("total incl. Mgt support"), ordering="direct_budget")
+    def budget_total(self, activity):
+        return f"{budget_of(activity).total:,.2f}"
+
+    @admin.display(description=_("direct lines"))
+    def direct_budget(self, activity):
+        return f"{activity_budget(activity).direct:,.2f}" if activity.pk else "-"
+
+    @admin.display(description=_("Mgt support (indirect cost)"))
+    def indirect_cost(self, activity):
+        return f"{activity_budget(activity).indirect:,.2f}" if activity.pk else "-"
+
+    @admin.display(description=_("total"))
+    def budget_total_with_indirect(self, activity):
+        return f"{activity_budget(activity).total:,.2f}" if activity.pk else "-"
+
+
+@admin.register(BudgetLine)
+class BudgetLineAdmin(SimpleHistoryAdmin):
+    list_display = ["activity", "category", "source", "amount"]
+    list_filter = ["activity__work_plan", "category", "source", "activity__agency"]
+    list_select_related = ["activity", "category", "source"]
+    search_fields = ["activity__code", "activity__title"]
+    autocomplete_fields = ["activity"]
+
+
+class StatedCategoryTotalInline(admin.TabularInline):
+    model = StatedCategoryTotal
+    extra = 0
+
+
+@admin.register(StatedBudget)
+class StatedBudgetAdmin(admin.ModelAdmin):
+    list_display = ["work_plan", "indirect_cost", "total"]
+    inlines = [StatedCategoryTotalInline]
+    readonly_fields = ["comparison"]
+
+    @admin.display(description=_("listed activities against the TOTAL row"))
+    def comparison(self, stated_budget):
+        if not stated_budget.pk:
+            return "-"
+        budget = work_plan_budget(stated_budget.work_plan)
+        rows = format_html_join(
+            "\n",
+            '<tr><th scope="row">{}</th><td>{}</td><td>{}</td><td>{}</td></tr>',
+            (
+                (label, f"{amount:,.2f}", f"{budget.stated[label]:,.2f}", f"{budget.difference[label]:,.2f}")
+                for label, amount in budget.listed_by_line.items()
+            ),
+        )
+        return format_html(
+            "<table><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>{}</tbody></table>",
+            _("line"),
+            _("listed activities"),
+            _("stated"),
+            _("stated minus listed"),
+            rows,
+        )

@@ -1,0 +1,158 @@
+from decimal import Decimal
+
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from workplan.models import Activity, WorkPlan
+
+money_field_options = {"max_digits": 14, "decimal_places": 2, "validators": [MinValueValidator(Decimal("0.00"))]}
+
+
+class CodedManager(models.Manager):
+    def get_by_natural_key(self, code):
+        return self.get(code=code)
+
+
+class BudgetCategory(models.Model):
+    """A direct budget category, such as "Int personnel". Loaded as data, so a programme
+    can use the categories of its own budget format (the seed's nine, or UNDG 2012's)."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0, help_text=_("Column order in work plans."))
+
+    objects = CodedManager()
+
+    class Meta:
+        verbose_name = _("budget category")
+        verbose_name_plural = _("budget categories")
+        ordering = ["position", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.code,)
+
+
+class FundingSource(models.Model):
+    code = models.CharField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+
+    objects = CodedManager()
+
+    class Meta:
+        verbose_name = _("source of funds")
+        verbose_name_plural = _("sources of funds")
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.code
+
+    def natural_key(self):
+        return (self.code,)
+
+
+class BudgetLineManager(models.Manager):
+    def get_by_natural_key(self, mptf_project_id, year, activity, category, source):
+        return self.get(
+            activity=Activity.objects.get_by_natural_key(mptf_project_id, year, activity),
+            category__code=category,
+            source__code=source,
+        )
+
+
+class BudgetLine(models.Model):
+    """The planned amount of one direct category of one activity, from one source of funds."""
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="budget_lines")
+    category = models.ForeignKey(
+        BudgetCategory, on_delete=models.PROTECT, related_name="budget_lines", verbose_name=_("category")
+    )
+    source = models.ForeignKey(
+        FundingSource, on_delete=models.PROTECT, related_name="budget_lines", verbose_name=_("source of funds")
+    )
+    amount = models.DecimalField(_("amount"), **money_field_options)
+
+    objects = BudgetLineManager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("budget line")
+        verbose_name_plural = _("budget lines")
+        ordering = ["activity__sort_key", "category__position"]
+        constraints = [
+            models.UniqueConstraint(fields=["activity", "category", "source"], name="one_budget_line_per_category"),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="budget_line_amount_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.activity.code or self.activity.title}: {self.category} ({self.source})"
+
+    def natural_key(self):
+        return (*self.activity.natural_key(), self.category.code, self.source.code)
+
+    natural_key.dependencies = ["workplan.activity", "budgets.budgetcategory", "budgets.fundingsource"]
+
+
+class StatedBudgetManager(models.Manager):
+    def get_by_natural_key(self, mptf_project_id, year):
+        return self.get(work_plan=WorkPlan.objects.get_by_natural_key(mptf_project_id, year))
+
+
+class StatedBudget(models.Model):
+    """The TOTAL row as printed on a work plan. Kept beside the computed totals, never in
+    place of them: where the two differ, the app shows the difference."""
+
+    work_plan = models.OneToOneField(WorkPlan, on_delete=models.CASCADE, related_name="stated_budget")
+    indirect_cost = models.DecimalField(_("Mgt support (as printed)"), **money_field_options)
+    total = models.DecimalField(_("total (as printed)"), **money_field_options)
+
+    objects = StatedBudgetManager()
+
+    class Meta:
+        verbose_name = _("stated work plan total")
+        verbose_name_plural = _("stated work plan totals")
+
+    def __str__(self):
+        return _("Stated totals of %(work_plan)s") % {"work_plan": self.work_plan}
+
+    def natural_key(self):
+        return self.work_plan.natural_key()
+
+    natural_key.dependencies = ["workplan.workplan"]
+
+
+class StatedCategoryTotalManager(models.Manager):
+    def get_by_natural_key(self, mptf_project_id, year, category):
+        return self.get(
+            stated_budget__work_plan=WorkPlan.objects.get_by_natural_key(mptf_project_id, year),
+            category__code=category,
+        )
+
+
+class StatedCategoryTotal(models.Model):
+    stated_budget = models.ForeignKey(StatedBudget, on_delete=models.CASCADE, related_name="category_totals")
+    category = models.ForeignKey(BudgetCategory, on_delete=models.PROTECT, verbose_name=_("category"))
+    amount = models.DecimalField(_("amount (as printed)"), **money_field_options)
+
+    objects = StatedCategoryTotalManager()
+
+    class Meta:
+        verbose_name = _("stated category total")
+        verbose_name_plural = _("stated category totals")
+        ordering = ["category__position"]
+        constraints = [
+            models.UniqueConstraint(fields=["stated_budget", "category"], name="one_stated_total_per_category")
+        ]
+
+    def __str__(self):
+        return f"{self.category}: {self.amount}"
+
+    def natural_key(self):
+        return (*self.stated_budget.natural_key(), self.category.code)
+
+    natural_key.dependencies = ["budgets.statedbudget", "budgets.budgetcategory"]

@@ -1,0 +1,132 @@
+"""Budget figures that pages, reports, exports and commands share.
+
+Amounts are summed from the budget lines and the indirect cost is computed per activity
+by `budgets.money.indirect_cost`; a group's indirect cost is the sum of its activities',
+so every total shown anywhere adds up to the cent.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import QuerySet, Sum
+
+from budgets.models import BudgetCategory, BudgetLine, StatedBudget
+from budgets.money import ZERO, indirect_cost
+from workplan.models import Activity, WorkPlan
+from workplan.natural_sort import natural_sort_key
+
+# Keys of the machine-readable summary, as the programme's own work plan labels its lines.
+INDIRECT_COST_LABEL = "Mgt support"
+TOTAL_LABEL = "Total"
+NO_OUTPUT_LABEL = "Other"
+
+
+@dataclass(frozen=True)
+class BudgetFigures:
+    direct: Decimal = ZERO
+    indirect: Decimal = ZERO
+
+    @property
+    def total(self) -> Decimal:
+        return self.direct + self.indirect
+
+    def __add__(self, other: "BudgetFigures") -> "BudgetFigures":
+        return BudgetFigures(self.direct + other.direct, self.indirect + other.indirect)
+
+
+def activity_budget(activity: Activity) -> BudgetFigures:
+    """One activity's figures; uses prefetched `budget_lines` when there are some."""
+    direct = sum((line.amount for line in activity.budget_lines.all()), ZERO)
+    return BudgetFigures(direct, indirect_cost(direct, activity.work_plan.programme.indirect_cost_rate))
+
+
+def with_budget(activities: QuerySet[Activity]) -> QuerySet[Activity]:
+    """Annotate `direct_budget` so that `budget_of(activity)` needs no further query."""
+    return activities.select_related("work_plan__programme").annotate(direct_budget=Sum("budget_lines__amount"))
+
+
+def budget_of(activity: Activity) -> BudgetFigures:
+    """Figures of an activity fetched through `with_budget()`."""
+    direct = activity.direct_budget or ZERO
+    return BudgetFigures(direct, indirect_cost(direct, activity.work_plan.programme.indirect_cost_rate))
+
+
+@dataclass
+class WorkPlanBudget:
+    """A work plan's budget: what its listed activities add up to, and the TOTAL row as printed."""
+
+    work_plan: WorkPlan
+    categories: list[BudgetCategory]
+    by_category: dict[str, Decimal]
+    by_agency: dict[str, BudgetFigures]
+    by_output: dict[str, BudgetFigures]
+    by_activity: dict[int, BudgetFigures]
+    listed: BudgetFigures
+    stated: dict[str, Decimal] | None = field(default=None)
+
+    @property
+    def listed_by_line(self) -> dict[str, Decimal]:
+        """The computed counterpart of the TOTAL row: categories, Mgt support and Total."""
+        return {**self.by_category, INDIRECT_COST_LABEL: self.listed.indirect, TOTAL_LABEL: self.listed.total}
+
+    @property
+    def difference(self) -> dict[str, Decimal] | None:
+        """Stated minus listed, per line of the TOTAL row: what the printed plan holds beyond its
+        listed activities (positive) or short of them (negative)."""
+        if self.stated is None:
+            return None
+        listed = self.listed_by_line
+        return {label: self.stated.get(label, ZERO) - listed.get(label, ZERO) for label in listed}
+
+
+def work_plan_budget(work_plan: WorkPlan) -> WorkPlanBudget:
+    """Four queries whatever the number of activities."""
+    rate = work_plan.programme.indirect_cost_rate
+    categories = list(BudgetCategory.objects.all())
+    activities = list(
+        Activity.objects.filter(work_plan=work_plan).values_list("pk", "agency__code", "output__code").order_by()
+    )
+    direct_by_activity: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    by_category_id: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    for activity_id, category_id, amount in BudgetLine.objects.filter(activity__work_plan=work_plan).values_list(
+        "activity_id", "category_id", "amount"
+    ):
+        direct_by_activity[activity_id] += amount
+        by_category_id[category_id] += amount
+
+    by_activity: dict[int, BudgetFigures] = {}
+    by_agency: dict[str, BudgetFigures] = defaultdict(BudgetFigures)
+    by_output: dict[str, BudgetFigures] = defaultdict(BudgetFigures)
+    listed = BudgetFigures()
+    for activity_id, agency_code, output_code in activities:
+        direct = direct_by_activity[activity_id]
+        figures = BudgetFigures(direct, indirect_cost(direct, rate))
+        by_activity[activity_id] = figures
+        by_agency[agency_code] += figures
+        by_output[output_code or NO_OUTPUT_LABEL] += figures
+        listed += figures
+
+    return WorkPlanBudget(
+        work_plan=work_plan,
+        categories=categories,
+        by_category={category.name: by_category_id[category.pk] for category in categories},
+        by_agency=dict(sorted(by_agency.items())),
+        by_output=dict(sorted(by_output.items(), key=_output_order)),
+        by_activity=by_activity,
+        listed=listed,
+        stated=_stated_totals(work_plan),
+    )
+
+
+def _output_order(item: tuple[str, BudgetFigures]):
+    code = item[0]
+    return (code == NO_OUTPUT_LABEL, natural_sort_key(code))
+
+
+def _stated_totals(work_plan: WorkPlan) -> dict[str, Decimal] | None:
+    stated = StatedBudget.objects.filter(work_plan=work_plan).prefetch_related("category_totals__category").first()
+    if stated is None:
+        return None
+    by_line = {line.category.name: line.amount for line in stated.category_totals.all()}
+    return {**by_line, INDIRECT_COST_LABEL: stated.indirect_cost, TOTAL_LABEL: stated.total}

@@ -1,0 +1,33 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from outcomes.models import Indicator, IndicatorResult
+
+
+class IndicatorResultInline(admin.TabularInline):
+    model = IndicatorResult
+    extra = 0
+    fields = ["as_of", "period_label", "value", "women", "men", "indigenous", "non_indigenous", "source"]
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(admin.ModelAdmin):
+    list_display = ["code", "statement", "outcome", "output", "unit", "baseline", "target"]
+    list_filter = ["outcome", "output", "unit", "disaggregated_by_sex", "disaggregated_by_indigenous_status"]
+    list_select_related = ["outcome", "output"]
+    search_fields = ["code", "statement"]
+    inlines = [IndicatorResultInline]
+    fieldsets = [
+        (None, {"fields": ["outcome", "output", "code", "statement", "unit", "means_of_verification"]}),
+        (None, {"fields": [("baseline", "baseline_year"), ("target", "target_year")]}),
+        (None, {"fields": ["disaggregated_by_sex", "disaggregated_by_indigenous_status"]}),
+    ]
+
+
+@admin.register(IndicatorResult)
+class IndicatorResultAdmin(SimpleHistoryAdmin):
+    list_display = ["indicator", "period_label", "as_of", "value", "women", "men", "indigenous", "non_indigenous"]
+    list_filter = ["indicator__outcome", "as_of"]
+    list_select_related = ["indicator"]
+    search_fields = ["indicator__code", "indicator__statement", "narrative"]
+    autocomplete_fields = ["indicator"]

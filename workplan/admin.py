@@ -1,0 +1,99 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from workplan.models import Activity, Agency, Outcome, Output, Partner, Programme, WorkPlan
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(admin.ModelAdmin):
+    list_display = ["code", "title", "country", "start_date", "end_date", "net_funded_amount", "currency"]
+    search_fields = ["code", "mptf_project_id", "title"]
+
+
+@admin.register(Agency)
+class AgencyAdmin(admin.ModelAdmin):
+    list_display = ["code", "name"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(Partner)
+class PartnerAdmin(admin.ModelAdmin):
+    list_display = ["code", "name"]
+    search_fields = ["code", "name"]
+
+
+class OutputInline(admin.TabularInline):
+    model = Output
+    extra = 0
+    fields = ["code", "title"]
+
+
+@admin.register(Outcome)
+class OutcomeAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "statement", "programme"]
+    list_filter = ["programme"]
+    search_fields = ["statement"]
+    inlines = [OutputInline]
+
+
+class ActivityInline(admin.TabularInline):
+    model = Activity
+    extra = 0
+    fields = ["code", "title", "agency", "responsible_party", "status"]
+    readonly_fields = fields
+    show_change_link = True
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Output)
+class OutputAdmin(admin.ModelAdmin):
+    list_display = ["code", "display_title", "outcome"]
+    list_filter = ["outcome__programme", "outcome"]
+    search_fields = ["code", "title"]
+    list_select_related = ["outcome"]
+    inlines = [ActivityInline]
+
+    @admin.display(description=_("title"), ordering="title")
+    def display_title(self, output):
+        return output.display_title
+
+
+@admin.register(WorkPlan)
+class WorkPlanAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "programme", "period_start", "period_end", "status"]
+    list_filter = ["programme", "status"]
+    list_select_related = ["programme"]
+
+
+class ActivityAdmin(SimpleHistoryAdmin):
+    """Registered by the budgets app, which adds the budget lines and figures."""
+
+    list_display = ["code", "title", "output", "agency", "responsible_party", "timeframe", "status"]
+    list_display_links = ["code", "title"]
+    list_filter = [
+        "work_plan",
+        "status",
+        "agency",
+        "responsible_party",
+        "output",
+        "planned_q1",
+        "planned_q2",
+        "planned_q3",
+        "planned_q4",
+    ]
+    list_select_related = ["output", "agency", "responsible_party", "work_plan__programme"]
+    search_fields = ["code", "title", "annual_target", "implementation_comment"]
+    autocomplete_fields = ["agency", "responsible_party"]
+    fieldsets = [
+        (None, {"fields": ["work_plan", "output", "code", "title", "annual_target"]}),
+        (_("Implementation"), {"fields": ["agency", "responsible_party", "status", "implementation_comment"]}),
+        (_("Timeframe"), {"fields": [("planned_q1", "planned_q2", "planned_q3", "planned_q4")]}),
+    ]
+
+    @admin.display(description=_("timeframe"))
+    def timeframe(self, activity):
+        return " ".join(f"Q{quarter}" for quarter in activity.planned_quarters) or "-"

@@ -1,0 +1,322 @@
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from workplan.natural_sort import NaturalSortKeyField
+
+
+class ProgrammeManager(models.Manager):
+    def get_by_natural_key(self, mptf_project_id):
+        return self.get(mptf_project_id=mptf_project_id)
+
+
+class Programme(models.Model):
+    """A joint programme: several UN agencies and national partners, one budget."""
+
+    mptf_project_id = models.CharField(_("MPTF project ID"), max_length=20, unique=True)
+    code = models.CharField(_("programme code"), max_length=40, unique=True)
+    title = models.CharField(_("title"), max_length=255)
+    country = models.CharField(_("country"), max_length=100)
+    thematic_window = models.CharField(_("thematic window"), max_length=200, blank=True)
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"))
+    net_funded_amount = models.DecimalField(
+        _("net funded amount"), max_digits=14, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
+    )
+    currency = models.CharField(_("currency"), max_length=3, default="USD")
+    indirect_cost_rate = models.DecimalField(
+        _("indirect cost rate"),
+        max_digits=5,
+        decimal_places=4,
+        default=Decimal("0.07"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
+        help_text=_("Share of an activity's direct budget added as indirect cost (Mgt support): 0.07 is 7%."),
+    )
+
+    objects = ProgrammeManager()
+
+    class Meta:
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__gte=models.F("start_date")), name="programme_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(indirect_cost_rate__gte=0, indirect_cost_rate__lte=1), name="programme_rate_is_a_share"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def natural_key(self):
+        return (self.mptf_project_id,)
+
+    def clean(self):
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": _("The end date must not be before the start date.")})
+
+
+class CodedManager(models.Manager):
+    def get_by_natural_key(self, code):
+        return self.get(code=code)
+
+
+class Agency(models.Model):
+    """A participating UN organisation."""
+
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+
+    objects = CodedManager()
+
+    class Meta:
+        verbose_name = _("UN agency")
+        verbose_name_plural = _("UN agencies")
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.code
+
+    def natural_key(self):
+        return (self.code,)
+
+
+class Partner(models.Model):
+    """A national responsible party, such as a ministry."""
+
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+
+    objects = CodedManager()
+
+    class Meta:
+        verbose_name = _("national partner")
+        verbose_name_plural = _("national partners")
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.code
+
+    def natural_key(self):
+        return (self.code,)
+
+
+class OutcomeManager(models.Manager):
+    def get_by_natural_key(self, mptf_project_id, number):
+        return self.get(programme__mptf_project_id=mptf_project_id, number=number)
+
+
+class Outcome(models.Model):
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="outcomes")
+    number = models.PositiveSmallIntegerField(_("number"), validators=[MinValueValidator(1)])
+    statement = models.TextField(_("statement"))
+
+    objects = OutcomeManager()
+
+    class Meta:
+        verbose_name = _("outcome")
+        verbose_name_plural = _("outcomes")
+        ordering = ["programme", "number"]
+        constraints = [models.UniqueConstraint(fields=["programme", "number"], name="outcome_number_unique")]
+
+    def __str__(self):
+        return _("Outcome %(number)s") % {"number": self.number}
+
+    def natural_key(self):
+        return (self.programme.mptf_project_id, self.number)
+
+    natural_key.dependencies = ["workplan.programme"]
+
+
+class OutputManager(models.Manager):
+    def get_by_natural_key(self, mptf_project_id, code):
+        return self.get(outcome__programme__mptf_project_id=mptf_project_id, code=code)
+
+
+class Output(models.Model):
+    """A JP output, such as "1.1", under one outcome."""
+
+    outcome = models.ForeignKey(Outcome, on_delete=models.CASCADE, related_name="outputs")
+    code = models.CharField(_("code"), max_length=20)
+    title = models.TextField(
+        _("title"), blank=True, help_text=_("Leave empty when the source documents do not give the title.")
+    )
+    sort_key = NaturalSortKeyField(source="code")
+
+    objects = OutputManager()
+
+    class Meta:
+        verbose_name = _("JP output")
+        verbose_name_plural = _("JP outputs")
+        ordering = ["sort_key"]
+        constraints = [models.UniqueConstraint(fields=["outcome", "code"], name="output_code_unique")]
+
+    def __str__(self):
+        return _("JP Output %(code)s") % {"code": self.code}
+
+    def natural_key(self):
+        return (self.outcome.programme.mptf_project_id, self.code)
+
+    natural_key.dependencies = ["workplan.outcome"]
+
+    @property
+    def display_title(self) -> str:
+        return self.title or str(_("Title unknown: not given in the source documents"))
+
+    def clean(self):
+        if self.outcome_id and self.code.split(".")[0] != str(self.outcome.number):
+            raise ValidationError(
+                {
+                    "code": _("Output %(code)s cannot belong to outcome %(number)s.")
+                    % {"code": self.code, "number": self.outcome.number}
+                }
+            )
+
+
+class WorkPlanManager(models.Manager):
+    def get_by_natural_key(self, mptf_project_id, year):
+        return self.get(programme__mptf_project_id=mptf_project_id, year=year)
+
+
+class WorkPlan(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        APPROVED = "approved", _("Approved")
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="work_plans")
+    year = models.PositiveSmallIntegerField(_("programme year"), validators=[MinValueValidator(1)])
+    period_start = models.DateField(_("period start"), null=True, blank=True)
+    period_end = models.DateField(_("period end"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+
+    objects = WorkPlanManager()
+
+    class Meta:
+        verbose_name = _("work plan")
+        verbose_name_plural = _("work plans")
+        ordering = ["programme", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "year"], name="work_plan_year_unique"),
+            models.CheckConstraint(condition=Q(year__gte=1), name="work_plan_year_positive"),
+        ]
+
+    def __str__(self):
+        return _("Work plan year %(year)s") % {"year": self.year}
+
+    def natural_key(self):
+        return (self.programme.mptf_project_id, self.year)
+
+    natural_key.dependencies = ["workplan.programme"]
+
+    def clean(self):
+        if self.period_start and self.period_end and self.period_end < self.period_start:
+            raise ValidationError({"period_end": _("The period must not end before it starts.")})
+
+
+class ActivityQuerySet(models.QuerySet):
+    def planned_in_quarter(self, quarter: int):
+        return self.filter(**{f"planned_q{quarter}": True})
+
+
+class ActivityManager(models.Manager.from_queryset(ActivityQuerySet)):
+    def get_by_natural_key(self, mptf_project_id, year, code_or_title):
+        """Coded activities are found by code; the few with no code (under "Other") by title."""
+        return self.get(
+            Q(code=code_or_title) | Q(code="", title=code_or_title),
+            work_plan__programme__mptf_project_id=mptf_project_id,
+            work_plan__year=year,
+        )
+
+
+class Activity(models.Model):
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        ONGOING = "ongoing", _("Ongoing")
+        COMPLETED = "completed", _("Completed")
+        POSTPONED = "postponed", _("Postponed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    work_plan = models.ForeignKey(WorkPlan, on_delete=models.CASCADE, related_name="activities")
+    output = models.ForeignKey(
+        Output,
+        on_delete=models.PROTECT,
+        related_name="activities",
+        null=True,
+        blank=True,
+        help_text=_('Empty for activities outside any output, listed under "Other".'),
+    )
+    code = models.CharField(
+        _("code"),
+        max_length=20,
+        blank=True,
+        help_text=_('Such as "2.1.10". Only activities under "Other" may have none.'),
+    )
+    title = models.TextField(_("activity"))
+    annual_target = models.TextField(_("annual target"), blank=True)
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="activities", verbose_name=_("UN agency"))
+    responsible_party = models.ForeignKey(
+        Partner,
+        on_delete=models.PROTECT,
+        related_name="activities",
+        null=True,
+        blank=True,
+        verbose_name=_("responsible party"),
+    )
+    planned_q1 = models.BooleanField(_("Q1"), default=False)
+    planned_q2 = models.BooleanField(_("Q2"), default=False)
+    planned_q3 = models.BooleanField(_("Q3"), default=False)
+    planned_q4 = models.BooleanField(_("Q4"), default=False)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PLANNED)
+    implementation_comment = models.TextField(_("state of implementation"), blank=True)
+    sort_key = NaturalSortKeyField(source="code", fallback="title")
+
+    objects = ActivityManager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("activity")
+        verbose_name_plural = _("activities")
+        ordering = ["work_plan", "sort_key"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["work_plan", "code"], condition=~Q(code=""), name="activity_code_unique_in_work_plan"
+            ),
+            models.UniqueConstraint(
+                fields=["work_plan", "title"], condition=Q(code=""), name="uncoded_activity_title_unique_in_work_plan"
+            ),
+            models.CheckConstraint(condition=~Q(code="") | Q(output__isnull=True), name="activity_in_output_has_code"),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.title}" if self.code else self.title
+
+    def natural_key(self):
+        return (self.work_plan.programme.mptf_project_id, self.work_plan.year, self.code or self.title)
+
+    natural_key.dependencies = ["workplan.workplan", "workplan.output"]
+
+    @property
+    def planned_quarters(self) -> list[int]:
+        return [q for q in (1, 2, 3, 4) if getattr(self, f"planned_q{q}")]
+
+    def clean(self):
+        errors = {}
+        if self.output_id and not self.code.strip():
+            errors["code"] = _("An activity under a JP output needs a code.")
+        if self.output_id and self.code and not self.code.startswith(f"{self.output.code}."):
+            errors["code"] = _("Activity %(code)s does not belong to JP Output %(output)s.") % {
+                "code": self.code,
+                "output": self.output.code,
+            }
+        if self.output_id and self.work_plan_id and self.output.outcome.programme_id != self.work_plan.programme_id:
+            errors["output"] = _("The output belongs to another programme.")
+        if errors:
+            raise ValidationError(errors)
