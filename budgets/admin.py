@@ -42,7 +42,8 @@ class ActivityWithBudgetAdmin(ActivityAdmin):
     ]
 
     def get_queryset(self, request):
-        return with_budget(super().get_queryset(request))
+        # The changelist skips list_select_related once a queryset has any select_related: restate it.
+        return with_budget(super().get_queryset(request)).select_related(*self.list_select_related)
 
     @admin.display(description=_("total incl. Mgt support"), ordering="direct_budget")
     def budget_total(self, activity):

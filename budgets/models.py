@@ -8,7 +8,11 @@ from simple_history.models import HistoricalRecords
 
 from workplan.models import Activity, WorkPlan
 
-money_field_options = {"max_digits": 14, "decimal_places": 2, "validators": [MinValueValidator(Decimal("0.00"))]}
+money_field_options = {
+    "max_digits": 14,
+    "decimal_places": 2,
+    "validators": [MinValueValidator(Decimal("0.00"), message=_("A budget amount cannot be negative."))],
+}
 
 
 class CodedManager(models.Manager):
@@ -85,8 +89,16 @@ class BudgetLine(models.Model):
         verbose_name_plural = _("budget lines")
         ordering = ["activity__sort_key", "category__position"]
         constraints = [
-            models.UniqueConstraint(fields=["activity", "category", "source"], name="one_budget_line_per_category"),
-            models.CheckConstraint(condition=Q(amount__gte=0), name="budget_line_amount_not_negative"),
+            models.UniqueConstraint(
+                fields=["activity", "category", "source"],
+                name="one_budget_line_per_category",
+                violation_error_message=_("This activity already has a line for this category and source of funds."),
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__gte=0),
+                name="budget_line_amount_not_negative",
+                violation_error_message=_("A budget amount cannot be negative."),
+            ),
         ]
 
     def __str__(self):

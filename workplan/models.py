@@ -287,10 +287,16 @@ class Activity(models.Model):
         ordering = ["work_plan", "sort_key"]
         constraints = [
             models.UniqueConstraint(
-                fields=["work_plan", "code"], condition=~Q(code=""), name="activity_code_unique_in_work_plan"
+                fields=["work_plan", "code"],
+                condition=~Q(code=""),
+                name="activity_code_unique_in_work_plan",
+                violation_error_message=_("Another activity of this work plan already has this code."),
             ),
             models.UniqueConstraint(
-                fields=["work_plan", "title"], condition=Q(code=""), name="uncoded_activity_title_unique_in_work_plan"
+                fields=["work_plan", "title"],
+                condition=Q(code=""),
+                name="uncoded_activity_title_unique_in_work_plan",
+                violation_error_message=_("Another activity of this work plan without a code has this title."),
             ),
             models.CheckConstraint(condition=~Q(code="") | Q(output__isnull=True), name="activity_in_output_has_code"),
         ]

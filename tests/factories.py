@@ -1,0 +1,67 @@
+"""Small builders for records the tests need beyond the CISP data."""
+
+from datetime import date
+from decimal import Decimal
+from itertools import count
+
+from budgets.models import BudgetCategory, BudgetLine, FundingSource
+from workplan.models import Activity, Agency, Outcome, Output, Partner, Programme, WorkPlan
+
+_serial = count(1)
+
+
+def make_programme(**fields) -> Programme:
+    n = next(_serial)
+    defaults = {
+        "mptf_project_id": f"TEST{n:04d}",
+        "code": f"TEST-{n}",
+        "title": f"Test programme {n}",
+        "country": "Cambodia",
+        "start_date": date(2009, 1, 1),
+        "end_date": date(2011, 12, 31),
+        "net_funded_amount": Decimal("1000000.00"),
+    }
+    return Programme.objects.create(**{**defaults, **fields})
+
+
+def make_work_plan(programme: Programme | None = None, year: int = 1) -> WorkPlan:
+    return WorkPlan.objects.create(programme=programme or make_programme(), year=year)
+
+
+def make_output(programme: Programme, code: str = "1.1") -> Output:
+    outcome, _ = Outcome.objects.get_or_create(
+        programme=programme, number=int(code.split(".")[0]), defaults={"statement": "An outcome"}
+    )
+    return Output.objects.create(outcome=outcome, code=code, title=f"Output {code}")
+
+
+def make_agency(code: str = "UNESCO") -> Agency:
+    return Agency.objects.get_or_create(code=code, defaults={"name": code})[0]
+
+
+def make_partner(code: str = "MoCFA") -> Partner:
+    return Partner.objects.get_or_create(code=code, defaults={"name": code})[0]
+
+
+def make_activity(work_plan: WorkPlan, code: str, output: Output | None = None, **fields) -> Activity:
+    if output is None and code:
+        prefix = code.rsplit(".", 1)[0]
+        output = Output.objects.filter(outcome__programme=work_plan.programme, code=prefix).first() or make_output(
+            work_plan.programme, prefix
+        )
+    defaults = {"title": f"Activity {code}", "agency": make_agency()}
+    return Activity.objects.create(work_plan=work_plan, output=output, code=code, **{**defaults, **fields})
+
+
+def make_category(code: str = "contracts", name: str = "Contracts", position: int = 3) -> BudgetCategory:
+    return BudgetCategory.objects.get_or_create(code=code, defaults={"name": name, "position": position})[0]
+
+
+def make_source(code: str = "MDG-F") -> FundingSource:
+    return FundingSource.objects.get_or_create(code=code, defaults={"name": "MDG Achievement Fund"})[0]
+
+
+def make_budget_line(activity: Activity, amount: str, category: BudgetCategory | None = None) -> BudgetLine:
+    return BudgetLine.objects.create(
+        activity=activity, category=category or make_category(), source=make_source(), amount=Decimal(amount)
+    )
