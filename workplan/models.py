@@ -1,5 +1,6 @@
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -203,6 +204,10 @@ class WorkPlan(models.Model):
         verbose_name = _("work plan")
         verbose_name_plural = _("work plans")
         ordering = ["programme", "year"]
+        permissions = [
+            ("import_work_plan", _("Can import a work plan from Excel")),
+            ("export_reports", _("Can export work plans and progress reports")),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["programme", "year"], name="work_plan_year_unique"),
             models.CheckConstraint(condition=Q(year__gte=1), name="work_plan_year_positive"),
@@ -277,6 +282,13 @@ class Activity(models.Model):
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PLANNED)
     implementation_comment = models.TextField(_("state of implementation"), blank=True)
     sort_key = NaturalSortKeyField(source="code", fallback="title")
+    version = models.PositiveIntegerField(
+        default=1,
+        editable=False,
+        help_text=_(
+            "Raised by every change made through the app, so that an edit based on an older version is refused."
+        ),
+    )
 
     objects = ActivityManager()
     history = HistoricalRecords()
@@ -285,6 +297,7 @@ class Activity(models.Model):
         verbose_name = _("activity")
         verbose_name_plural = _("activities")
         ordering = ["work_plan", "sort_key"]
+        permissions = [("report_progress", _("Can report an activity's quarterly status and state of implementation"))]
         constraints = [
             models.UniqueConstraint(
                 fields=["work_plan", "code"],
@@ -326,3 +339,59 @@ class Activity(models.Model):
             errors["output"] = _("The output belongs to another programme.")
         if errors:
             raise ValidationError(errors)
+
+
+class ActivityProgress(models.Model):
+    """The status and state of implementation reported for an activity in one quarter of its
+    work plan year, kept per quarter so that reports show what was said when."""
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="progress_reports")
+    quarter = models.PositiveSmallIntegerField(_("quarter"), validators=[MinValueValidator(1), MaxValueValidator(4)])
+    status = models.CharField(_("status"), max_length=20, choices=Activity.Status.choices)
+    comment = models.TextField(_("state of implementation"), blank=True)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reported by"),
+    )
+    reported_at = models.DateTimeField(_("reported at"), auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("quarterly progress")
+        verbose_name_plural = _("quarterly progress")
+        ordering = ["activity__sort_key", "quarter"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["activity", "quarter"],
+                name="one_progress_report_per_quarter",
+                violation_error_message=_("This activity already has a progress report for this quarter."),
+            ),
+            models.CheckConstraint(condition=Q(quarter__gte=1, quarter__lte=4), name="progress_quarter_1_to_4"),
+        ]
+
+    def __str__(self):
+        return f"{self.activity} Q{self.quarter}: {self.get_status_display()}"
+
+
+class FocalPoint(models.Model):
+    """Links a user to the UN agency whose activities, budget lines and results they may edit."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="focal_point", verbose_name=_("user")
+    )
+    agency = models.ForeignKey(
+        Agency, on_delete=models.CASCADE, related_name="focal_points", verbose_name=_("UN agency")
+    )
+
+    class Meta:
+        verbose_name = _("agency focal point")
+        verbose_name_plural = _("agency focal points")
+        ordering = ["agency__code", "user__username"]
+
+    def __str__(self):
+        return f"{self.user} ({self.agency})"

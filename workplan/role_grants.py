@@ -1,0 +1,35 @@
+"""Used by data migrations of each app to give the role groups that app's permissions.
+
+Kept free of model imports: migrations pass their own historical `apps`.
+"""
+
+from django.contrib.auth.management import create_permissions
+
+
+def grant(apps, role_permissions: dict[str, list[str]]) -> None:
+    """Create the groups if needed and add the permissions ("app_label.codename") to them."""
+    # Permissions are otherwise created after the last migration; these are needed now.
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for name, codes in role_permissions.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        for code in codes:
+            app_label, codename = code.split(".")
+            group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+
+
+def revoke(apps, role_permissions: dict[str, list[str]]) -> None:
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for name, codes in role_permissions.items():
+        for group in Group.objects.filter(name=name):
+            for code in codes:
+                app_label, codename = code.split(".")
+                group.permissions.remove(
+                    *Permission.objects.filter(content_type__app_label=app_label, codename=codename)
+                )
