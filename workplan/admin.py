@@ -2,7 +2,17 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from workplan.models import Activity, Agency, Outcome, Output, Partner, Programme, WorkPlan
+from workplan.models import (
+    Activity,
+    ActivityProgress,
+    Agency,
+    FocalPoint,
+    Outcome,
+    Output,
+    Partner,
+    Programme,
+    WorkPlan,
+)
 
 
 @admin.register(Programme)
@@ -97,3 +107,22 @@ class ActivityAdmin(SimpleHistoryAdmin):
     @admin.display(description=_("timeframe"))
     def timeframe(self, activity):
         return " ".join(f"Q{quarter}" for quarter in activity.planned_quarters) or "-"
+
+
+@admin.register(ActivityProgress)
+class ActivityProgressAdmin(SimpleHistoryAdmin):
+    list_display = ["activity", "quarter", "status", "reported_by", "reported_at"]
+    list_filter = ["activity__work_plan", "quarter", "status", "activity__agency"]
+    list_select_related = ["activity", "reported_by"]
+    search_fields = ["activity__code", "activity__title", "comment"]
+    autocomplete_fields = ["activity"]
+    readonly_fields = ["reported_by", "reported_at"]
+
+
+@admin.register(FocalPoint)
+class FocalPointAdmin(admin.ModelAdmin):
+    list_display = ["user", "agency"]
+    list_filter = ["agency"]
+    list_select_related = ["user", "agency"]
+    search_fields = ["user__username", "user__first_name", "user__last_name"]
+    autocomplete_fields = ["user"]
