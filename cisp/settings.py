@@ -5,6 +5,7 @@ in development mode on a SQLite file inside the project.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -45,7 +46,10 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django_filters",
+    "django_tables2",
     "simple_history",
+    "axes",
     "workplan",
     "budgets",
     "outcomes",
@@ -59,9 +63,18 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Every page needs a login but those marked @login_not_required (login, public factsheet).
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes requires: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
+]
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "cisp.urls"
@@ -144,5 +157,17 @@ LOGGING = {
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 LOGIN_URL = "login"
+
+# Accounts: sessions end after a period without activity; repeated failed logins are throttled.
+SESSION_COOKIE_AGE = envint("SESSION_IDLE_TIMEOUT_SECONDS", str(60 * 60))
+SESSION_SAVE_EVERY_REQUEST = True  # each request restarts the idle clock
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+AXES_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", "5")
+AXES_COOLOFF_TIME = timedelta(minutes=envint("LOGIN_COOLOFF_MINUTES", "15"))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_CALLABLE = "workplan.views.locked_out"
+AXES_RESET_ON_SUCCESS = True
+
+DJANGO_TABLES2_TEMPLATE = "django_tables2/table.html"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"

@@ -15,7 +15,12 @@ def plain_number(value: Decimal) -> str:
     return f"{value.normalize():f}"
 
 
-class IndicatorManager(models.Manager):
+class IndicatorQuerySet(models.QuerySet):
+    def of_programme(self, programme):
+        return self.filter(Q(outcome__programme=programme) | Q(output__outcome__programme=programme))
+
+
+class IndicatorManager(models.Manager.from_queryset(IndicatorQuerySet)):
     def get_by_natural_key(self, mptf_project_id, code):
         return self.get(
             Q(outcome__programme__mptf_project_id=mptf_project_id)

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -316,6 +317,9 @@ class Activity(models.Model):
 
     def __str__(self):
         return f"{self.code} {self.title}" if self.code else self.title
+
+    def get_absolute_url(self):
+        return reverse("workplan:activity", args=[self.pk])
 
     def natural_key(self):
         return (self.work_plan.programme.mptf_project_id, self.work_plan.year, self.code or self.title)

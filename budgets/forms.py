@@ -1,0 +1,52 @@
+from decimal import Decimal
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from budgets.models import BudgetCategory, FundingSource
+
+
+class AmountField(forms.DecimalField):
+    """An amount as people type it: "1,234.50" or " 1234.5 " (thousands separators and spaces ignored)."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.replace(",", "").replace(" ", "").replace("\u00a0", "")
+        return super().to_python(value)
+
+
+class BudgetEntryForm(forms.Form):
+    """One amount per direct category of an activity, for one source of funds. An empty
+    field means no line for that category."""
+
+    seen_version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, categories: list[BudgetCategory], sources: list[FundingSource], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.categories = categories
+        self.fields["source"] = forms.ModelChoiceField(
+            queryset=FundingSource.objects.filter(pk__in=[source.pk for source in sources]),
+            label=_("Source of funds"),
+            empty_label=None,
+        )
+        for category in categories:
+            self.fields[self.field_name(category)] = AmountField(
+                label=category.name,
+                required=False,
+                min_value=Decimal("0.00"),
+                max_digits=14,
+                decimal_places=2,
+                localize=False,
+                error_messages={"min_value": _("A budget amount cannot be negative.")},
+                widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "amount", "autocomplete": "off"}),
+            )
+
+    @staticmethod
+    def field_name(category: BudgetCategory) -> str:
+        return f"amount_{category.code}"
+
+    def category_fields(self):
+        return [self[self.field_name(category)] for category in self.categories]
+
+    def amounts(self) -> dict[BudgetCategory, Decimal | None]:
+        return {category: self.cleaned_data.get(self.field_name(category)) for category in self.categories}

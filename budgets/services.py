@@ -1,0 +1,47 @@
+"""Writes to budgets that span several records, each in one transaction."""
+
+from decimal import Decimal
+
+from django.db import transaction
+
+from budgets.models import BudgetCategory, BudgetLine, FundingSource
+from workplan.models import Activity
+from workplan.services import StaleActivityError
+
+
+@transaction.atomic
+def set_activity_budget(
+    *,
+    activity: Activity,
+    source: FundingSource,
+    amounts: dict[BudgetCategory, Decimal | None],
+    user,
+    seen_version: int,
+) -> Activity:
+    """Replace an activity's lines from one source of funds: an amount per category, None for
+    no line. Refused with StaleActivityError when the activity changed since `seen_version`."""
+    locked = Activity.objects.select_for_update().get(pk=activity.pk)
+    if locked.version != seen_version:
+        raise StaleActivityError(current=locked)
+
+    existing = {line.category_id: line for line in BudgetLine.objects.filter(activity=locked, source=source)}
+    for category, amount in amounts.items():
+        line = existing.get(category.pk)
+        if amount is None:
+            if line is not None:
+                line._history_user = user
+                line.delete()
+            continue
+        if line is None:
+            line = BudgetLine(activity=locked, category=category, source=source)
+        elif line.amount == amount:
+            continue
+        line.amount = amount
+        line.full_clean()
+        line._history_user = user
+        line.save()
+
+    locked.version += 1  # the row is locked: no one else can have raised it meanwhile
+    locked._history_user = user
+    locked.save(update_fields=["version"])
+    return locked

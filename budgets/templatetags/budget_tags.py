@@ -1,0 +1,21 @@
+from django import template
+
+from budgets.selectors import activity_budget
+from workplan.roles import may_edit_for_agency
+
+register = template.Library()
+
+
+@register.inclusion_tag("budgets/activity_budget_panel.html", takes_context=True)
+def activity_budget_panel(context, activity):
+    """An activity's budget lines with Mgt support and total, for pages of the work plan app."""
+    lines = list(activity.budget_lines.select_related("category", "source").order_by("category__position"))
+    activity._prefetched_objects_cache = {"budget_lines": lines}
+    user = context["request"].user
+    return {
+        "activity": activity,
+        "lines": lines,
+        "figures": activity_budget(activity),
+        "rate_percent": activity.work_plan.programme.indirect_cost_rate * 100,
+        "may_edit": may_edit_for_agency(user, activity.agency_id) and user.has_perm("budgets.change_budgetline"),
+    }

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from budgets import views
+
+app_name = "budgets"
+
+urlpatterns = [
+    path("activities/<int:pk>/budget/", views.budget_entry, name="entry"),
+]

@@ -1,0 +1,60 @@
+"""Reads of indicators and results that pages and reports share."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from outcomes.models import Indicator, IndicatorResult
+from workplan.models import Activity, Programme
+
+
+@dataclass(frozen=True)
+class IndicatorProgress:
+    indicator: Indicator
+    latest: IndicatorResult | None
+
+    @property
+    def percent_of_target(self) -> Decimal | None:
+        """How far the latest value has gone toward the target, in percent (one decimal)."""
+        target = self.indicator.target
+        if self.latest is None or not target:
+            return None
+        return (self.latest.value * 100 / target).quantize(Decimal("0.1"))
+
+
+def indicator_progress(programme: Programme) -> list[IndicatorProgress]:
+    """Every indicator of the programme with its latest result, by outcome and then by output
+    (an outcome's own indicators first): two queries."""
+    indicators = (
+        Indicator.objects.of_programme(programme)
+        .select_related("outcome", "output__outcome")
+        .prefetch_related("results")
+    )
+    return [
+        IndicatorProgress(indicator, max(indicator.results.all(), key=lambda result: result.as_of, default=None))
+        for indicator in sorted(indicators, key=_results_chain_order)
+    ]
+
+
+def _results_chain_order(indicator: Indicator):
+    if indicator.output_id:
+        return (indicator.output.outcome.number, indicator.output.sort_key, indicator.sort_key)
+    return (indicator.outcome.number, "", indicator.sort_key)
+
+
+def agencies_reporting_on(programme: Programme) -> dict[int, set[int]]:
+    """Indicator id -> the agencies that may report its results: those with activities under
+    the indicator's output, or under any output of the indicator's outcome."""
+    by_output: dict[int, set[int]] = defaultdict(set)
+    by_outcome: dict[int, set[int]] = defaultdict(set)
+    rows = Activity.objects.filter(work_plan__programme=programme, output__isnull=False).values_list(
+        "output_id", "output__outcome_id", "agency_id"
+    )
+    for output_id, outcome_id, agency_id in rows.distinct():
+        by_output[output_id].add(agency_id)
+        by_outcome[outcome_id].add(agency_id)
+    indicators = Indicator.objects.of_programme(programme).values_list("pk", "output_id", "outcome_id")
+    return {
+        pk: set(by_output[output_id]) if output_id else set(by_outcome[outcome_id])
+        for pk, output_id, outcome_id in indicators
+    }

@@ -1,0 +1,25 @@
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from workplan.models import Activity, Agency, Output, Partner
+
+QUARTERS = [(quarter, f"Q{quarter}") for quarter in (1, 2, 3, 4)]
+
+
+class ActivityFilter(django_filters.FilterSet):
+    agency = django_filters.ModelChoiceFilter(queryset=Agency.objects.all(), label=_("UN agency"))
+    responsible_party = django_filters.ModelChoiceFilter(queryset=Partner.objects.all(), label=_("Responsible party"))
+    output = django_filters.ModelChoiceFilter(queryset=Output.objects.none(), label=_("JP output"))
+    status = django_filters.ChoiceFilter(choices=Activity.Status.choices, label=_("Status"))
+    quarter = django_filters.ChoiceFilter(choices=QUARTERS, method="filter_planned_quarter", label=_("Planned in"))
+
+    class Meta:
+        model = Activity
+        fields = ["agency", "responsible_party", "output", "status", "quarter"]
+
+    def __init__(self, *args, programme=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["output"].queryset = Output.objects.filter(outcome__programme=programme)
+
+    def filter_planned_quarter(self, queryset, name, value):
+        return queryset.planned_in_quarter(int(value))

@@ -1,0 +1,18 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from workplan.filters import QUARTERS
+from workplan.models import Activity
+
+
+class ProgressForm(forms.Form):
+    quarter = forms.TypedChoiceField(label=_("Quarter"), choices=QUARTERS, coerce=int)
+    status = forms.ChoiceField(label=_("Status"), choices=Activity.Status.choices)
+    comment = forms.CharField(
+        label=_("State of implementation"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        required=False,
+        max_length=5000,
+    )
+    # The version the user saw when the form was opened: a newer one means someone else saved meanwhile.
+    seen_version = forms.IntegerField(widget=forms.HiddenInput)

@@ -1,0 +1,163 @@
+from django.conf import settings
+from django.db.models import F
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
+
+from workplan.filters import ActivityFilter
+from workplan.forms import ProgressForm
+from workplan.models import Activity, WorkPlan
+from workplan.roles import may_report_progress
+from workplan.services import StaleActivityError, report_progress
+from workplan.tables import ActivityTable
+
+
+def latest_work_plan(request):
+    work_plan = WorkPlan.objects.order_by("-year").first()
+    if work_plan is None:
+        return render(request, "workplan/no_work_plan.html")
+    return redirect("workplan:work_plan", year=work_plan.year)
+
+
+class WorkPlanView(SingleTableMixin, FilterView):
+    """The year's activities by output, with filters and the Q1-Q4 timeframe."""
+
+    table_class = ActivityTable
+    filterset_class = ActivityFilter
+    template_name = "workplan/work_plan.html"
+    paginate_by = 200
+
+    def dispatch(self, request, *args, **kwargs):
+        self.work_plan = get_object_or_404(WorkPlan.objects.select_related("programme"), year=kwargs["year"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return (
+            Activity.objects.filter(work_plan=self.work_plan)
+            .select_related("output", "agency", "responsible_party")
+            .order_by(F("output__sort_key").asc(nulls_last=True), "sort_key")
+        )
+
+    def get_filterset_kwargs(self, filterset_class):
+        return {**super().get_filterset_kwargs(filterset_class), "programme": self.work_plan.programme}
+
+    def get_context_data(self, **kwargs):
+        years = WorkPlan.objects.filter(programme=self.work_plan.programme).values_list("year", flat=True)
+        return super().get_context_data(work_plan=self.work_plan, years=list(years), **kwargs)
+
+
+def activity_detail(request, pk):
+    activity = get_object_or_404(
+        Activity.objects.select_related("work_plan__programme", "output", "agency", "responsible_party"), pk=pk
+    )
+    progress_reports = activity.progress_reports.select_related("reported_by").order_by("quarter")
+    history = activity.history.select_related("history_user").order_by("-history_date")[:50]
+    return render(
+        request,
+        "workplan/activity_detail.html",
+        {
+            "activity": activity,
+            "progress_reports": progress_reports,
+            "history": _history_rows(history),
+            "may_report_progress": may_report_progress(request.user, activity),
+        },
+    )
+
+
+def _history_rows(history):
+    """Each historical record with what changed since the one before it, newest first."""
+    records = list(history)
+    rows = []
+    for index, record in enumerate(records):
+        previous = records[index + 1] if index + 1 < len(records) else None
+        changes = []
+        if previous is not None:
+            delta = record.diff_against(previous, excluded_fields=["sort_key", "version"])
+            changes = [(change.field, change.old, change.new) for change in delta.changes]
+        rows.append({"record": record, "changes": changes})
+    return rows
+
+
+def get_activity_for_progress(request, pk) -> Activity:
+    activity = get_object_or_404(Activity.objects.select_related("work_plan", "agency"), pk=pk)
+    if not may_report_progress(request.user, activity):
+        raise PermissionDenied(_("You may not report progress on this activity."))
+    return activity
+
+
+@require_http_methods(["GET", "POST"])
+def report_activity_progress(request, pk):
+    activity = get_activity_for_progress(request, pk)
+    conflict = None
+    if request.method == "POST":
+        form = ProgressForm(request.POST)
+        if form.is_valid():
+            try:
+                report_progress(
+                    activity=activity,
+                    quarter=form.cleaned_data["quarter"],
+                    status=form.cleaned_data["status"],
+                    comment=form.cleaned_data["comment"],
+                    user=request.user,
+                    seen_version=form.cleaned_data["seen_version"],
+                )
+            except StaleActivityError as stale:
+                conflict = _conflict(stale.current)
+                # Keep what the user typed; resubmitting it is now a deliberate choice over theirs.
+                form = ProgressForm(initial={**form.cleaned_data, "seen_version": stale.current.version})
+            else:
+                messages.success(
+                    request,
+                    _("Progress of %(activity)s for Q%(quarter)s saved.")
+                    % {"activity": activity.code or activity.title, "quarter": form.cleaned_data["quarter"]},
+                )
+                return redirect(activity)
+    else:
+        quarter = _requested_quarter(request, activity)
+        saved = activity.progress_reports.filter(quarter=quarter).first()
+        form = ProgressForm(
+            initial={
+                "quarter": quarter,
+                "status": saved.status if saved else activity.status,
+                "comment": saved.comment if saved else "",
+                "seen_version": activity.version,
+            }
+        )
+    status = 409 if conflict else 200
+    return render(
+        request,
+        "workplan/report_progress.html",
+        {"activity": activity, "form": form, "conflict": conflict},
+        status=status,
+    )
+
+
+def _requested_quarter(request, activity) -> int:
+    try:
+        quarter = int(request.GET.get("quarter", ""))
+    except ValueError:
+        quarter = 0
+    if quarter in (1, 2, 3, 4):
+        return quarter
+    latest = activity.progress_reports.order_by("-quarter").values_list("quarter", flat=True).first()
+    return latest or (activity.planned_quarters or [1])[0]
+
+
+def _conflict(current: Activity) -> dict:
+    last_change = current.history.select_related("history_user").order_by("-history_date").first()
+    return {
+        "status": current.get_status_display(),
+        "comment": current.implementation_comment,
+        "by": last_change.history_user if last_change else None,
+        "at": last_change.history_date if last_change else None,
+    }
+
+
+def locked_out(request, response=None, credentials=None):
+    """django-axes' lockout page, telling the user why and for how long."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return render(request, "registration/locked_out.html", {"cooloff_minutes": minutes}, status=429)
