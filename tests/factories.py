@@ -65,3 +65,17 @@ def make_budget_line(activity: Activity, amount: str, category: BudgetCategory |
     return BudgetLine.objects.create(
         activity=activity, category=category or make_category(), source=make_source(), amount=Decimal(amount)
     )
+
+
+def make_user(username: str, role=None, agency_code: str | None = None):
+    """A user in one of the roles of workplan.roles.Role; a focal point is linked to an agency."""
+    from django.contrib.auth.models import Group, User
+
+    from workplan.models import FocalPoint
+
+    user = User.objects.create_user(username=username, password=f"{username}-Passw0rd!")
+    if role is not None:
+        user.groups.add(Group.objects.get(name=role.value))
+    if agency_code:
+        FocalPoint.objects.create(user=user, agency=make_agency(agency_code))
+    return user

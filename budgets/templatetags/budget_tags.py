@@ -1,5 +1,6 @@
 from django import template
 
+from budgets.models import BudgetLine
 from budgets.selectors import activity_budget
 from workplan.roles import may_edit_for_agency
 
@@ -17,5 +18,8 @@ def activity_budget_panel(context, activity):
         "lines": lines,
         "figures": activity_budget(activity),
         "rate_percent": activity.work_plan.programme.indirect_cost_rate * 100,
+        "changes": BudgetLine.history.filter(activity_id=activity.pk)
+        .select_related("history_user", "category", "source")
+        .order_by("-history_date")[:30],
         "may_edit": may_edit_for_agency(user, activity.agency_id) and user.has_perm("budgets.change_budgetline"),
     }

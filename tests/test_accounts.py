@@ -1,0 +1,40 @@
+from datetime import timedelta
+
+from django.contrib.sessions.models import Session
+from django.urls import reverse
+from django.utils import timezone
+
+
+def test_repeated_failed_logins_are_throttled_and_the_user_is_told_for_how_long(client, users, settings):
+    for _attempt in range(settings.AXES_FAILURE_LIMIT):
+        client.post(reverse("login"), {"username": "alice", "password": "wrong"})
+
+    locked = client.post(reverse("login"), {"username": "alice", "password": "alice-Passw0rd!"})
+
+    assert locked.status_code == 429
+    assert "locked for 15 minutes after too many failed logins" in locked.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_correct_login_works_and_lands_on_the_work_plan(client, users, cisp):
+    response = client.post(reverse("login"), {"username": "alice", "password": "alice-Passw0rd!"}, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("workplan:work_plan", args=[1])
+
+
+def test_a_session_ends_after_the_idle_timeout(client_for, users, cisp, settings):
+    client = client_for(users["pmc"])
+    assert client.get(reverse("workplan:work_plan", args=[1])).status_code == 200
+
+    Session.objects.update(expire_date=timezone.now() - timedelta(seconds=1))
+
+    assert client.get(reverse("workplan:work_plan", args=[1])).status_code == 302
+    assert settings.SESSION_SAVE_EVERY_REQUEST  # each request restarts the idle clock
+
+
+def test_passwords_must_pass_the_validators(client_for, users):
+    response = client_for(users["pmc"]).post(
+        reverse("password_change"),
+        {"old_password": "pmc-Passw0rd!", "new_password1": "12345678", "new_password2": "12345678"},
+    )
+    assert response.status_code == 200
+    assert "This password is too common." in response.content.decode()
