@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
@@ -8,7 +9,7 @@ from django.views.decorators.http import require_http_methods
 from outcomes.forms import IndicatorResultForm
 from outcomes.models import Indicator, IndicatorResult
 from outcomes.selectors import agencies_reporting_on, indicator_progress
-from workplan.models import Programme
+from workplan.models import Agency, Partner, Programme
 from workplan.roles import agency_of
 
 
@@ -56,4 +57,27 @@ def result_entry(request, pk, result_pk=None):
         "outcomes/result_entry.html",
         {"indicator": indicator, "form": form, "results": indicator.results.all()},
         status=400 if form.errors else 200,
+    )
+
+
+@login_not_required
+def public_factsheet(request):
+    """The programme's key figures and results for anyone, like the MPTF Office factsheet."""
+    programme = Programme.objects.order_by("start_date").first()
+    results_by_outcome = {}
+    if programme:
+        for row in indicator_progress(programme):
+            if row.latest is not None:
+                outcome = row.indicator.outcome or row.indicator.output.outcome
+                results_by_outcome.setdefault(outcome, []).append(row)
+    return render(
+        request,
+        "outcomes/factsheet.html",
+        {
+            "programme": programme,
+            "outcomes": programme.outcomes.all() if programme else [],
+            "results_by_outcome": results_by_outcome,
+            "agencies": Agency.objects.all(),
+            "partners": Partner.objects.all(),
+        },
     )

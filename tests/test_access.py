@@ -6,7 +6,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from outcomes.models import Indicator
 from workplan.models import Activity
 
-PUBLIC = {"login", "set_language", "admin:login", "public_factsheet"}
+PUBLIC = {"login", "set_language", "admin:login", "outcomes:public_factsheet"}
 
 
 def named_patterns(resolver=None, namespace=""):
@@ -52,6 +52,11 @@ def test_every_page_but_the_public_ones_needs_a_login(client, cisp):
 
 def test_the_public_pages_open_without_a_login(client, cisp):
     assert client.get(reverse("login")).status_code == 200
+    factsheet = client.get(reverse("outcomes:public_factsheet"))
+    assert factsheet.status_code == 200
+    text = factsheet.content.decode()
+    assert "MDGF-1838-G-KHM" in text and "3,298,053 USD" in text
+    assert "809" in text and "of whom 540 women" in text and "18%" in text
 
 
 @pytest.fixture
