@@ -9,10 +9,12 @@ from django.contrib.auth.management import create_permissions
 def grant(apps, role_permissions: dict[str, list[str]]) -> None:
     """Create the groups if needed and add the permissions ("app_label.codename") to them."""
     # Permissions are otherwise created after the last migration; these are needed now.
+    # create_permissions skips an app whose models_module is unset, as it is in migrations.
     for app_config in apps.get_app_configs():
-        app_config.models_module = True
+        models_module = app_config.models_module
+        app_config.models_module = models_module or True
         create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
+        app_config.models_module = models_module
 
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
