@@ -11,7 +11,7 @@ def grant(apps, role_permissions: dict[str, list[str]]) -> None:
     # Permissions are otherwise created after the last migration; these are needed now.
     # create_permissions skips an app whose models_module is unset, as it is in migrations.
     for app_config in apps.get_app_configs():
-        models_module = app_config.models_module
+        models_module = getattr(app_config, "models_module", None)
         app_config.models_module = models_module or True
         create_permissions(app_config, apps=apps, verbosity=0)
         app_config.models_module = models_module
