@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "workplan",
     "budgets",
     "outcomes",
+    "reports",
 ]
 
 MIDDLEWARE = [
