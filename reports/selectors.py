@@ -86,7 +86,7 @@ def current_quarter(work_plan: WorkPlan, today: date) -> int:
     return max(q for q in QUARTERS if add_months(year_start, 3 * (q - 1)) <= today or q == 1)
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class ActivityRow:
     code: str
     title: str
@@ -229,32 +229,46 @@ def _activity_section(work_plan: WorkPlan, period: ReportPeriod, outputs: dict[s
     ).values_list("activity_id", "quarter", "status", "comment"):
         progress[activity_id][progress_quarter] = (status, comment)
 
-    status_labels = dict(Activity.Status.choices)
+    status_labels = {status: str(label) for status, label in Activity.Status.choices}
     groups: dict[str, list[ActivityRow]] = defaultdict(list)
+    # Plain rows rather than model instances: the report may list thousands of activities.
     activities = (
         Activity.objects.filter(work_plan=work_plan)
-        .select_related("output", "agency", "responsible_party")
         .order_by("sort_key")
+        .values_list(
+            "pk",
+            "code",
+            "title",
+            "agency__code",
+            "responsible_party__code",
+            "output__code",
+            "planned_q1",
+            "planned_q2",
+            "planned_q3",
+            "planned_q4",
+            "status",
+        )
     )
-    for activity in activities:
-        reports = progress.get(activity.pk, {})
+    covered = set(period.quarters)
+    for pk, code, title, agency, party, output, *planned_flags, current_status in activities:
+        reports = progress.get(pk, {})
         # The status as of the report's quarter: the last one reported up to it, else the current one.
-        status = reports[max(reports)][0] if reports else activity.status
-        planned = tuple(activity.planned_quarters)
+        status = reports[max(reports)][0] if reports else current_status
+        planned = tuple(q for q, flag in zip(QUARTERS, planned_flags, strict=True) if flag)
         closed = status in CLOSED_STATUSES
-        if not any(q in period.quarters for q in planned) and (closed or not any(q < quarter for q in planned)):
+        if covered.isdisjoint(planned) and (closed or not planned or planned[0] >= quarter):
             continue
-        commented = [q for q in period.quarters if reports.get(q, ("", ""))[1].strip()]
+        commented = [q for q in period.quarters if q in reports and reports[q][1].strip()]
         comment_quarter = max(commented) if commented else None
-        groups[activity.output.code if activity.output else ""].append(
+        groups[output or ""].append(
             ActivityRow(
-                code=activity.code,
-                title=activity.title,
-                agency=activity.agency.code,
-                responsible_party=activity.responsible_party.code if activity.responsible_party else "",
+                code=code,
+                title=title,
+                agency=agency,
+                responsible_party=party or "",
                 planned_quarters=planned,
                 status=status,
-                status_label=str(status_labels.get(status, status)),
+                status_label=status_labels.get(status, status),
                 comment=reports[comment_quarter][1] if comment_quarter else "",
                 comment_quarter=comment_quarter,
                 # Late: every quarter it was planned for has passed and it is still open.
