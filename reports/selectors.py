@@ -223,31 +223,34 @@ def quarterly_report(work_plan: WorkPlan, period: ReportPeriod) -> QuarterlyRepo
 
 def _activity_section(work_plan: WorkPlan, period: ReportPeriod, outputs: dict[str, OutputGroup]) -> ActivitySection:
     quarter = period.quarter
+    # Only activities planned up to the report's quarter can be listed: those of later quarters
+    # only are left in the database. Whether an earlier one is still open is decided below.
+    may_be_listed = Q()
+    for q in range(1, quarter + 1):
+        may_be_listed |= Q(**{f"planned_q{q}": True})
+    candidates = Activity.objects.filter(may_be_listed, work_plan=work_plan)
+
     progress: dict[int, dict[int, tuple[str, str]]] = defaultdict(dict)
     for activity_id, progress_quarter, status, comment in ActivityProgress.objects.filter(
-        activity__work_plan=work_plan, quarter__lte=quarter
+        activity__in=candidates.values("pk"), quarter__lte=quarter
     ).values_list("activity_id", "quarter", "status", "comment"):
         progress[activity_id][progress_quarter] = (status, comment)
 
     status_labels = {status: str(label) for status, label in Activity.Status.choices}
     groups: dict[str, list[ActivityRow]] = defaultdict(list)
     # Plain rows rather than model instances: the report may list thousands of activities.
-    activities = (
-        Activity.objects.filter(work_plan=work_plan)
-        .order_by("sort_key")
-        .values_list(
-            "pk",
-            "code",
-            "title",
-            "agency__code",
-            "responsible_party__code",
-            "output__code",
-            "planned_q1",
-            "planned_q2",
-            "planned_q3",
-            "planned_q4",
-            "status",
-        )
+    activities = candidates.order_by("sort_key").values_list(
+        "pk",
+        "code",
+        "title",
+        "agency__code",
+        "responsible_party__code",
+        "output__code",
+        "planned_q1",
+        "planned_q2",
+        "planned_q3",
+        "planned_q4",
+        "status",
     )
     covered = set(period.quarters)
     for pk, code, title, agency, party, output, *planned_flags, current_status in activities:
