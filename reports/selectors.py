@@ -95,14 +95,11 @@ class ActivityRow:
     planned_quarters: tuple[int, ...]
     status: str
     status_label: str
-    # The state of implementation given for the report's quarter; empty when none was given.
+    # The state of implementation given for the report's quarter (for the year to date: the
+    # latest given in it, and its quarter); empty when none was given.
     comment: str
     comment_quarter: int | None
     late: bool
-
-    @property
-    def label(self) -> str:
-        return f"{self.code} {self.title}" if self.code else self.title
 
 
 @dataclass(frozen=True)
