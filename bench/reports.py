@@ -60,7 +60,7 @@ def main() -> None:
         print(json.dumps(results))
     else:
         for key, value in results.items():
-            print(f"{key:>16}: {value}")
+            print(f"{key:>21}: {value}")
 
 
 def run(n: int, repeat: int) -> dict:
