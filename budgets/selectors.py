@@ -61,6 +61,7 @@ class WorkPlanBudget:
     by_category: dict[str, Decimal]
     by_agency: dict[str, BudgetFigures]
     by_output: dict[str, BudgetFigures]
+    by_output_and_agency: dict[tuple[str, str], BudgetFigures]
     by_activity: dict[int, BudgetFigures]
     listed: BudgetFigures
     stated: dict[str, Decimal] | None = field(default=None)
@@ -98,6 +99,7 @@ def work_plan_budget(work_plan: WorkPlan) -> WorkPlanBudget:
     by_activity: dict[int, BudgetFigures] = {}
     by_agency: dict[str, BudgetFigures] = defaultdict(BudgetFigures)
     by_output: dict[str, BudgetFigures] = defaultdict(BudgetFigures)
+    by_output_and_agency: dict[tuple[str, str], BudgetFigures] = defaultdict(BudgetFigures)
     listed = BudgetFigures()
     for activity_id, agency_code, output_code in activities:
         direct = direct_by_activity[activity_id]
@@ -105,6 +107,7 @@ def work_plan_budget(work_plan: WorkPlan) -> WorkPlanBudget:
         by_activity[activity_id] = figures
         by_agency[agency_code] += figures
         by_output[output_code or NO_OUTPUT_LABEL] += figures
+        by_output_and_agency[output_code or NO_OUTPUT_LABEL, agency_code] += figures
         listed += figures
 
     return WorkPlanBudget(
@@ -113,6 +116,7 @@ def work_plan_budget(work_plan: WorkPlan) -> WorkPlanBudget:
         by_category={category.name: by_category_id[category.pk] for category in categories},
         by_agency=dict(sorted(by_agency.items())),
         by_output=dict(sorted(by_output.items(), key=_output_order)),
+        by_output_and_agency=dict(sorted(by_output_and_agency.items(), key=_output_and_agency_order)),
         by_activity=by_activity,
         listed=listed,
         stated=_stated_totals(work_plan),
@@ -122,6 +126,11 @@ def work_plan_budget(work_plan: WorkPlan) -> WorkPlanBudget:
 def _output_order(item: tuple[str, BudgetFigures]):
     code = item[0]
     return (code == NO_OUTPUT_LABEL, natural_sort_key(code))
+
+
+def _output_and_agency_order(item: tuple[tuple[str, str], BudgetFigures]):
+    (output_code, agency_code), figures = item
+    return (*_output_order((output_code, figures)), agency_code)
 
 
 def _stated_totals(work_plan: WorkPlan) -> dict[str, Decimal] | None:

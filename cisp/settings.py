@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "workplan",
     "budgets",
     "outcomes",
+    "reports",
 ]
 
 MIDDLEWARE = [

@@ -18,5 +18,6 @@ urlpatterns = [
     path("", include("workplan.urls")),
     path("", include("budgets.urls")),
     path("", include("outcomes.urls")),
+    path("reports/", include("reports.urls")),
     path("", RedirectView.as_view(pattern_name="workplan:work_plan_latest", permanent=False)),
 ]

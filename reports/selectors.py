@@ -1,0 +1,353 @@
+"""The figures of a quarterly progress report, built once and rendered by the page, the
+workbook and the command alike, so that every format shows the same numbers by construction.
+
+`quarterly_report()` runs a fixed number of queries whatever the number of activities: it
+reads the work plan's activities, their quarterly progress, budget lines and the indicators
+in one query each and assembles the rest in Python.
+"""
+
+import calendar
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from budgets.selectors import NO_OUTPUT_LABEL, BudgetFigures, WorkPlanBudget, work_plan_budget
+from outcomes.models import Indicator, IndicatorResult
+from workplan.models import Activity, ActivityProgress, Output, WorkPlan
+from workplan.natural_sort import natural_sort_key
+
+QUARTERS = (1, 2, 3, 4)
+# An activity with one of these statuses needs nothing more: it is neither open nor late.
+CLOSED_STATUSES = frozenset({Activity.Status.COMPLETED, Activity.Status.CANCELLED})
+PERCENT_PLACES = Decimal("0.1")
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later, on the month's last day when it is shorter (31 Jan + 1 = 28/29 Feb)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+@dataclass(frozen=True)
+class ReportPeriod:
+    """Quarter `quarter` of a work plan year, or the year to date up to the end of that quarter."""
+
+    year: int
+    quarter: int
+    year_to_date: bool
+    start: date
+    end: date
+
+    @property
+    def label(self) -> str:
+        if self.year_to_date:
+            return _("Year %(year)s to date (Q1-Q%(quarter)s)") % {"year": self.year, "quarter": self.quarter}
+        return _("Year %(year)s, Q%(quarter)s") % {"year": self.year, "quarter": self.quarter}
+
+    @property
+    def quarters(self) -> tuple[int, ...]:
+        """The quarters the report covers."""
+        return tuple(range(1, self.quarter + 1)) if self.year_to_date else (self.quarter,)
+
+
+def year_bounds(work_plan: WorkPlan) -> tuple[date, date]:
+    """The work plan's period as recorded; when it is not, the programme year counted from the
+    programme's start date (CISP Year 1: 10 Sep 2008 to 9 Sep 2009)."""
+    start = work_plan.period_start or add_months(work_plan.programme.start_date, 12 * (work_plan.year - 1))
+    end = work_plan.period_end or add_months(start, 12) - timedelta(days=1)
+    return start, end
+
+
+def report_period(work_plan: WorkPlan, quarter: int, *, year_to_date: bool = False) -> ReportPeriod:
+    if quarter not in QUARTERS:
+        raise ValueError(f"quarter must be 1 to 4, not {quarter}")
+    year_start, year_end = year_bounds(work_plan)
+    quarter_start = add_months(year_start, 3 * (quarter - 1))
+    quarter_end = year_end if quarter == 4 else add_months(year_start, 3 * quarter) - timedelta(days=1)
+    return ReportPeriod(
+        year=work_plan.year,
+        quarter=quarter,
+        year_to_date=year_to_date,
+        start=year_start if year_to_date else quarter_start,
+        end=quarter_end,
+    )
+
+
+def current_quarter(work_plan: WorkPlan, today: date) -> int:
+    """The quarter of the work plan year that `today` falls in: 1 before the year, 4 after it."""
+    year_start, year_end = year_bounds(work_plan)
+    if today > year_end:
+        return 4
+    return max(q for q in QUARTERS if add_months(year_start, 3 * (q - 1)) <= today or q == 1)
+
+
+@dataclass(slots=True)
+class ActivityRow:
+    code: str
+    title: str
+    agency: str
+    responsible_party: str
+    planned_quarters: tuple[int, ...]
+    status: str
+    status_label: str
+    # The state of implementation given for the report's quarter (for the year to date: the
+    # latest given in it, and its quarter); empty when none was given.
+    comment: str
+    comment_quarter: int | None
+    late: bool
+
+
+@dataclass(frozen=True)
+class OutputGroup:
+    """A JP output, or "Other" for the activities outside any output (code empty)."""
+
+    code: str
+    title: str
+
+    @property
+    def heading(self) -> str:
+        if not self.code:
+            return _("Other")
+        return _("JP Output %(code)s: %(title)s") % {"code": self.code, "title": self.title}
+
+
+@dataclass(frozen=True)
+class ActivitySection:
+    groups: list[tuple[OutputGroup, list[ActivityRow]]]
+    by_status: list[tuple[str, str, int]]  # (status, label, number of listed activities)
+
+    @property
+    def rows(self) -> list[ActivityRow]:
+        return [row for _group, rows in self.groups for row in rows]
+
+    @property
+    def late_count(self) -> int:
+        return sum(row.late for row in self.rows)
+
+
+@dataclass(frozen=True)
+class BudgetSection:
+    """The year's planned budget; `budget` is the shared `work_plan_budget()` of the work plan."""
+
+    budget: WorkPlanBudget
+    outputs: list[tuple[OutputGroup, list[tuple[str, BudgetFigures]], BudgetFigures]]
+
+    @property
+    def category_lines(self) -> list[tuple[str, Decimal, Decimal | None, Decimal | None]]:
+        """(line, listed, stated, stated minus listed) for each category, Mgt support and Total."""
+        stated, difference = self.budget.stated or {}, self.budget.difference or {}
+        return [
+            (label, listed, stated.get(label), difference.get(label))
+            for label, listed in self.budget.listed_by_line.items()
+        ]
+
+
+@dataclass(frozen=True)
+class ResultFigures:
+    value: Decimal
+    as_of: date
+    period_label: str
+    women: int | None
+    men: int | None
+    indigenous: int | None
+    non_indigenous: int | None
+
+    @property
+    def parts(self) -> list[tuple[str, int]]:
+        """The disaggregation recorded, such as [("Women", 540)]."""
+        parts = [
+            (_("Women"), self.women),
+            (_("Men"), self.men),
+            (_("Indigenous"), self.indigenous),
+            (_("Non-indigenous"), self.non_indigenous),
+        ]
+        return [(str(label), number) for label, number in parts if number is not None]
+
+
+@dataclass(frozen=True)
+class IndicatorRow:
+    code: str
+    statement: str
+    unit: str
+    unit_label: str
+    baseline: Decimal | None
+    baseline_year: int | None
+    target: Decimal | None
+    target_year: int | None
+    in_period: ResultFigures | None
+    latest: ResultFigures | None
+
+    @property
+    def percent_of_target(self) -> Decimal | None:
+        """The latest value as a share of the target, in percent to one decimal."""
+        if self.latest is None or not self.target:
+            return None
+        return (self.latest.value * 100 / self.target).quantize(PERCENT_PLACES, rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class QuarterlyReport:
+    work_plan: WorkPlan
+    period: ReportPeriod
+    activities: ActivitySection
+    budget: BudgetSection
+    indicators: list[tuple[str, list[IndicatorRow]]]  # (outcome heading, its indicators and its outputs')
+
+    @property
+    def currency(self) -> str:
+        return self.work_plan.programme.currency
+
+
+def quarterly_report(work_plan: WorkPlan, period: ReportPeriod) -> QuarterlyReport:
+    """Everything a progress report shows. `work_plan` must come with its programme."""
+    outputs = {
+        output.code: OutputGroup(output.code, output.display_title)
+        for output in Output.objects.filter(outcome__programme=work_plan.programme_id)
+    }
+    return QuarterlyReport(
+        work_plan=work_plan,
+        period=period,
+        activities=_activity_section(work_plan, period, outputs),
+        budget=_budget_section(work_plan_budget(work_plan), outputs),
+        indicators=_indicator_section(work_plan, period),
+    )
+
+
+def _activity_section(work_plan: WorkPlan, period: ReportPeriod, outputs: dict[str, OutputGroup]) -> ActivitySection:
+    quarter = period.quarter
+    # Only activities planned up to the report's quarter can be listed: those of later quarters
+    # only are left in the database. Whether an earlier one is still open is decided below.
+    may_be_listed = Q()
+    for q in range(1, quarter + 1):
+        may_be_listed |= Q(**{f"planned_q{q}": True})
+    candidates = Activity.objects.filter(may_be_listed, work_plan=work_plan)
+
+    progress: dict[int, dict[int, tuple[str, str]]] = defaultdict(dict)
+    for activity_id, progress_quarter, status, comment in ActivityProgress.objects.filter(
+        activity__in=candidates.values("pk"), quarter__lte=quarter
+    ).values_list("activity_id", "quarter", "status", "comment"):
+        progress[activity_id][progress_quarter] = (status, comment)
+
+    status_labels = {status: str(label) for status, label in Activity.Status.choices}
+    groups: dict[str, list[ActivityRow]] = defaultdict(list)
+    # Plain rows rather than model instances: the report may list thousands of activities.
+    activities = candidates.order_by("sort_key").values_list(
+        "pk",
+        "code",
+        "title",
+        "agency__code",
+        "responsible_party__code",
+        "output__code",
+        "planned_q1",
+        "planned_q2",
+        "planned_q3",
+        "planned_q4",
+        "status",
+    )
+    covered = set(period.quarters)
+    for pk, code, title, agency, party, output, *planned_flags, current_status in activities:
+        reports = progress.get(pk, {})
+        # The status as of the report's quarter: the last one reported up to it, else the current one.
+        status = reports[max(reports)][0] if reports else current_status
+        planned = tuple(q for q, flag in zip(QUARTERS, planned_flags, strict=True) if flag)
+        closed = status in CLOSED_STATUSES
+        if covered.isdisjoint(planned) and (closed or not planned or planned[0] >= quarter):
+            continue
+        commented = [q for q in period.quarters if q in reports and reports[q][1].strip()]
+        comment_quarter = max(commented) if commented else None
+        groups[output or ""].append(
+            ActivityRow(
+                code=code,
+                title=title,
+                agency=agency,
+                responsible_party=party or "",
+                planned_quarters=planned,
+                status=status,
+                status_label=status_labels.get(status, status),
+                comment=reports[comment_quarter][1] if comment_quarter else "",
+                comment_quarter=comment_quarter,
+                # Late: every quarter it was planned for has passed and it is still open.
+                late=bool(planned) and not closed and max(planned) < quarter,
+            )
+        )
+
+    ordered = sorted(groups.items(), key=lambda item: (item[0] == "", natural_sort_key(item[0])))
+    counts = Counter(row.status for rows in groups.values() for row in rows)
+    return ActivitySection(
+        groups=[(outputs.get(code, OutputGroup(code, "")), rows) for code, rows in ordered],
+        by_status=[(status, str(label), counts[status]) for status, label in Activity.Status.choices],
+    )
+
+
+def _budget_section(budget: WorkPlanBudget, outputs: dict[str, OutputGroup]) -> BudgetSection:
+    by_output: dict[str, list[tuple[str, BudgetFigures]]] = defaultdict(list)
+    for (output_code, agency_code), figures in budget.by_output_and_agency.items():
+        by_output[output_code].append((agency_code, figures))
+    return BudgetSection(
+        budget=budget,
+        outputs=[
+            (
+                OutputGroup("", "") if code == NO_OUTPUT_LABEL else outputs.get(code, OutputGroup(code, "")),
+                by_output[code],
+                total,
+            )
+            for code, total in budget.by_output.items()
+        ],
+    )
+
+
+def _indicator_section(work_plan: WorkPlan, period: ReportPeriod) -> list[tuple[str, list[IndicatorRow]]]:
+    programme_id = work_plan.programme_id
+    indicators = list(
+        Indicator.objects.filter(
+            Q(outcome__programme=programme_id) | Q(output__outcome__programme=programme_id)
+        ).select_related("outcome", "output__outcome")
+    )
+    results: dict[int, list[IndicatorResult]] = defaultdict(list)
+    for result in IndicatorResult.objects.filter(indicator__in=[i.pk for i in indicators]).order_by("as_of"):
+        results[result.indicator_id].append(result)
+
+    unit_labels = dict(Indicator.Unit.choices)
+    by_outcome: dict[int, list[IndicatorRow]] = defaultdict(list)
+    statements: dict[int, str] = {}
+    for indicator in sorted(indicators, key=lambda i: i.sort_key):
+        outcome = indicator.outcome or indicator.output.outcome
+        statements[outcome.number] = outcome.statement
+        history = results[indicator.pk]
+        in_period = [r for r in history if period.start <= r.as_of <= period.end]
+        by_outcome[outcome.number].append(
+            IndicatorRow(
+                code=indicator.code,
+                statement=indicator.statement,
+                unit=indicator.unit,
+                unit_label=str(unit_labels.get(indicator.unit, indicator.unit)),
+                baseline=indicator.baseline,
+                baseline_year=indicator.baseline_year,
+                target=indicator.target,
+                target_year=indicator.target_year,
+                in_period=_result_figures(in_period[-1]) if in_period else None,
+                # The most recent result on record, whatever its date: what the programme knows today.
+                latest=_result_figures(history[-1]) if history else None,
+            )
+        )
+    return [
+        (_("Outcome %(number)s: %(statement)s") % {"number": number, "statement": statements[number]}, rows)
+        for number, rows in sorted(by_outcome.items())
+    ]
+
+
+def _result_figures(result: IndicatorResult) -> ResultFigures:
+    return ResultFigures(
+        value=result.value,
+        as_of=result.as_of,
+        period_label=result.period_label,
+        women=result.women,
+        men=result.men,
+        indigenous=result.indigenous,
+        non_indigenous=result.non_indigenous,
+    )
