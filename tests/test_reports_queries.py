@@ -13,8 +13,9 @@ from workplan.roles import Role
 
 # Session and user, the permission check (the user's and the groups'), the work plan, outputs,
 # activities, quarterly progress, the budget (six: categories, activities, lines, the stated
-# TOTAL row with its categories), indicators and their results.
-QUERY_BOUND = 16
+# TOTAL row with its categories), indicators and their results; and the session's renewal
+# (an update in a savepoint: each request restarts the idle clock).
+QUERY_BOUND = 19
 
 
 def add_activities(work_plan, total: int) -> None:

@@ -14,7 +14,8 @@ PRODUCTION = {
 
 
 def manage(*args, **environment):
-    env = {key: value for key, value in os.environ.items() if key not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS"}}
+    inherited = {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE"}  # the last: set by browser tests
+    env = {key: value for key, value in os.environ.items() if key not in inherited}
     env.update(environment)
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=PROJECT, env=env, capture_output=True, text=True, check=False
