@@ -2,8 +2,9 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
-from django.views.generic import RedirectView
 from django.views.i18n import set_language
+
+from reports.dashboard import dashboard
 
 urlpatterns = [
     # Choosing a language must work before logging in: the login page offers it.
@@ -19,5 +20,5 @@ urlpatterns = [
     path("", include("budgets.urls")),
     path("", include("outcomes.urls")),
     path("reports/", include("reports.urls")),
-    path("", RedirectView.as_view(pattern_name="workplan:work_plan_latest", permanent=False)),
+    path("", dashboard, name="dashboard"),
 ]

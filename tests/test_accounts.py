@@ -16,9 +16,10 @@ def test_repeated_failed_logins_are_throttled_and_the_user_is_told_for_how_long(
     assert "_auth_user_id" not in client.session
 
 
-def test_a_correct_login_works_and_lands_on_the_work_plan(client, users, cisp):
+def test_a_correct_login_works_and_lands_on_the_dashboard(client, users, cisp):
     response = client.post(reverse("login"), {"username": "alice", "password": "alice-Passw0rd!"}, follow=True)
-    assert response.redirect_chain[-1][0] == reverse("workplan:work_plan", args=[1])
+    assert response.redirect_chain[-1][0] == reverse("dashboard")
+    assert response.status_code == 200
 
 
 def test_a_session_ends_after_the_idle_timeout(client_for, users, cisp, settings):

@@ -1,0 +1,58 @@
+"""The dashboard: the programme's key figures at a glance, drawn with the report's charts."""
+
+from django.db.models import Count
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from budgets.selectors import work_plan_budget
+from outcomes.selectors import indicator_progress
+from reports.charts import bar_chart, progress_bars, stacked_bar_chart
+from workplan.models import Activity, Programme, WorkPlan
+
+
+def dashboard(request):
+    programme = Programme.objects.order_by("start_date").first()
+    work_plan = (
+        WorkPlan.objects.filter(programme=programme).select_related("programme").order_by("-year").first()
+        if programme
+        else None
+    )
+    if work_plan is None:
+        return render(request, "reports/dashboard.html", {"programme": programme})
+
+    budget = work_plan_budget(work_plan)
+    status_labels = dict(Activity.Status.choices)
+    by_status = dict(
+        Activity.objects.filter(work_plan=work_plan).values_list("status").annotate(count=Count("pk")).order_by()
+    )
+    indicators = indicator_progress(programme)
+    with_target = [row for row in indicators if row.indicator.target]
+    return render(
+        request,
+        "reports/dashboard.html",
+        {
+            "programme": programme,
+            "work_plan": work_plan,
+            "budget": budget,
+            "activity_count": sum(by_status.values()),
+            "results_count": sum(1 for row in indicators if row.latest is not None),
+            "indicator_count": len(indicators),
+            "budget_by_agency_chart": bar_chart(
+                [(code, figures.total) for code, figures in budget.by_agency.items()],
+                title=_("Budget by agency, Mgt support included"),
+            ),
+            "status_chart": stacked_bar_chart(
+                [(status_labels[status], by_status[status]) for status in status_labels if by_status.get(status)],
+                title=_("Activities by status"),
+            ),
+            "progress_chart": progress_bars(
+                [
+                    (row.indicator.code, row.latest.value if row.latest else None, row.indicator.target)
+                    for row in with_target
+                ],
+                title=_("Indicator progress toward target"),
+            )
+            if with_target
+            else None,
+        },
+    )
