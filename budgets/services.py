@@ -28,14 +28,18 @@ class ImportSummary:
 
 
 @transaction.atomic
-def import_work_plan(*, plan: ImportPlan, user=None) -> ImportSummary:
-    """Apply an import plan, all or nothing, recording history with the user."""
+def import_work_plan(*, plan: ImportPlan, user=None, seen_versions: dict[int, int] | None = None) -> ImportSummary:
+    """Apply an import plan, all or nothing, recording history with the user.
+
+    `seen_versions` are the activities' versions when the user saw the preview: an activity
+    saved by someone else since then is not overwritten.
+    """
     if not plan.is_valid:
         raise ImportRefused(_("The workbook has problems; nothing was imported."))
     reason = str(IMPORT_CHANGE_REASON)
     created = plan.with_action(CREATED)
     changed = plan.with_action(CHANGED)
-    _refuse_if_edited_meanwhile(changed)
+    _refuse_if_edited_meanwhile(changed, seen_versions or {})
 
     new_activities = []
     for planned in created:
@@ -68,9 +72,11 @@ def import_work_plan(*, plan: ImportPlan, user=None) -> ImportSummary:
     return ImportSummary(created=len(created), changed=len(changed), unchanged=len(plan.with_action(UNCHANGED)))
 
 
-def _refuse_if_edited_meanwhile(changed) -> None:
+def _refuse_if_edited_meanwhile(changed, seen_versions: dict[int, int]) -> None:
     """Someone may have saved an activity in the browser since the file was read."""
-    versions = {planned.existing.pk: planned.existing.version for planned in changed}
+    versions = {
+        planned.existing.pk: seen_versions.get(planned.existing.pk, planned.existing.version) for planned in changed
+    }
     current = dict(
         Activity.objects.select_for_update().filter(pk__in=list(versions)).values_list("pk", "version").order_by()
     )

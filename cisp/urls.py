@@ -6,5 +6,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("work-plans/", include("budgets.urls")),
     path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
 ]
