@@ -48,6 +48,7 @@ ACTIVITY_FIELDS = [
     "planned_q4",
     "implementation_comment",
 ]
+FOREIGN_KEYS = {"output", "agency", "responsible_party"}
 HEADER_SEARCH_ROWS = 20
 
 CREATED, CHANGED, UNCHANGED = "created", "changed", "unchanged"
@@ -182,6 +183,9 @@ class _SheetReader:
                 self.by_title[activity.title] = activity
         for line in BudgetLine.objects.filter(activity__work_plan=work_plan).order_by():
             plan.existing_lines.setdefault(line.activity_id, []).append(line)
+        self.total_labels = spellings(TOTAL_ROW)
+        self.other_labels = spellings(OTHER_GROUP)
+        self.output_prefixes = spellings(OUTPUT_HEADER_PREFIX)
         self.group_seen = False
         self.output: Output | None = None
         self.seen_codes: dict[str, int] = {}
@@ -211,7 +215,7 @@ class _SheetReader:
         if not any(as_text(value) for value in cells):
             return True
         first = normalise(as_text(cells[0])) if cells else ""
-        if first in spellings(TOTAL_ROW):
+        if first in self.total_labels:
             return False
         if self._is_group_row(cells):
             self._read_group(number, cells[0])
@@ -279,15 +283,15 @@ class _SheetReader:
         text = normalise(as_text(cells[0]))
         if not text or any(as_text(value) for value in cells[1:]):
             return False
-        return text in spellings(OTHER_GROUP) or any(text.startswith(p) for p in spellings(OUTPUT_HEADER_PREFIX))
+        return text in self.other_labels or any(text.startswith(prefix) for prefix in self.output_prefixes)
 
     def _read_group(self, number: int, value) -> None:
         text = as_text(value)
         self.group_seen = True
-        if normalise(text) in spellings(OTHER_GROUP):
+        if normalise(text) in self.other_labels:
             self.output = None
             return
-        prefix = next(p for p in spellings(OUTPUT_HEADER_PREFIX) if normalise(text).startswith(p))
+        prefix = next(prefix for prefix in self.output_prefixes if normalise(text).startswith(prefix))
         words = text[len(prefix) :].split()
         code = words[0].rstrip(":") if words else ""
         self.output = self.outputs.get(code)
@@ -431,8 +435,11 @@ class _SheetReader:
             return
         for name in ACTIVITY_FIELDS:
             new = planned.values[name]
-            old = getattr(existing, name)
-            if (new.pk if hasattr(new, "pk") else new) != (old.pk if hasattr(old, "pk") else old):
+            if name in FOREIGN_KEYS:
+                new, old = (new.pk if new else None), getattr(existing, f"{name}_id")
+            else:
+                old = getattr(existing, name)
+            if new != old:
                 planned.changed_fields.append(str(Activity._meta.get_field(name).verbose_name))
         old_lines = {
             (line.category_id, line.source_id): line.amount
