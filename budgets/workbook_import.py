@@ -291,8 +291,9 @@ class _SheetReader:
         if normalise(text) in self.other_labels:
             self.output = None
             return
-        prefix = next(prefix for prefix in self.output_prefixes if normalise(text).startswith(prefix))
-        words = text[len(prefix) :].split()
+        normalised = normalise(text)
+        prefix = next(prefix for prefix in self.output_prefixes if normalised.startswith(prefix))
+        words = normalised[len(prefix) :].split()
         code = words[0].rstrip(":") if words else ""
         self.output = self.outputs.get(code)
         if self.output is None:

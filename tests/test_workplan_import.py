@@ -1,7 +1,10 @@
 from decimal import Decimal
+from io import StringIO
 
 import pytest
 from django.contrib.auth.models import Group, User
+from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from budgets.models import BudgetLine
 from budgets.services import import_work_plan
@@ -132,3 +135,23 @@ def test_a_focal_point_may_not_change_another_agency_rows(cisp, unesco_focal_poi
     assert [problem.row for problem in plan.problems] == [moved_row, ilo_row]
     assert all("only activities of UNESCO" in str(problem) for problem in plan.problems)
     assert database_dump() == before
+
+
+def test_import_workplan_command_dry_run_writes_nothing_and_checks_the_user(cisp, tmp_path, unesco_focal_point):
+    workbook = editable(exported(cisp))
+    sheet = workbook["Work plan"]
+    sheet[f"{CONTRACTS}{row_of(sheet, '2.1.1')}"] = 1  # an ILO activity
+    path = tmp_path / "plan.xlsx"
+    path.write_bytes(saved(workbook))
+    before = database_dump()
+    out = StringIO()
+    call_command("import_workplan", str(path), "--year", "1", "--dry-run", stdout=out)
+    assert "changed: 2.1.1" in out.getvalue() and "nothing written" in out.getvalue()
+    assert database_dump() == before
+    with pytest.raises(CommandError, match="nothing was imported"):
+        call_command("import_workplan", str(path), "--year", "1", "--user", "unesco", stderr=StringIO())
+    User.objects.create_user("nobody")
+    with pytest.raises(CommandError, match="nobody may not import work plans"):
+        call_command("import_workplan", str(path), "--year", "1", "--user", "nobody")
+    call_command("import_workplan", str(path), "--year", "1", stdout=StringIO())
+    assert database_dump() != before

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from budgets.management.work_plan_argument import add_work_plan_arguments, work_plan_from_options
 from budgets.services import ImportRefused, import_work_plan
 from budgets.workbook_import import CHANGED, CREATED, UNCHANGED, plan_work_plan_import
+from workplan.roles import may_import_work_plans
 
 
 class Command(BaseCommand):
@@ -29,6 +30,8 @@ class Command(BaseCommand):
                 author = get_user_model().objects.get(username=user)
             except get_user_model().DoesNotExist:
                 raise CommandError(_("There is no user %(user)s.") % {"user": user}) from None
+            if not may_import_work_plans(author):
+                raise CommandError(_("%(user)s may not import work plans.") % {"user": user})
         try:
             data = Path(path).read_bytes()
         except OSError as error:
