@@ -135,3 +135,17 @@ def _budget_summary_json() -> str:
     out = StringIO()
     call_command("budget_summary", "--year", "1", "--json", stdout=out)
     return out.getvalue()
+
+
+def test_export_and_import_run_a_constant_number_of_queries(cisp, django_assert_max_num_queries):
+    with django_assert_max_num_queries(12) as small_export:
+        data = exported(cisp)
+    with django_assert_max_num_queries(12) as small_import:
+        plan_work_plan_import(work_plan=cisp, data=data)
+    for n in range(200):
+        make_budget_line(make_activity(cisp, f"1.1.{100 + n}"), "100.00")
+    with django_assert_max_num_queries(len(small_export.captured_queries)):
+        data = exported(cisp)
+    with django_assert_max_num_queries(len(small_import.captured_queries)):
+        plan = plan_work_plan_import(work_plan=cisp, data=data)
+    assert len(plan.activities) == 235
