@@ -7,8 +7,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history
 
+from budgets.import_plan import ACTIVITY_FIELDS, CHANGED, CREATED, UNCHANGED, ImportPlan
 from budgets.models import BudgetLine
-from budgets.workbook_import import ACTIVITY_FIELDS, CHANGED, CREATED, UNCHANGED, ImportPlan
 from workplan.models import Activity
 
 IMPORT_CHANGE_REASON = gettext_lazy("Imported from Excel")

@@ -15,9 +15,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from budgets.forms import WorkPlanImportForm
+from budgets.import_plan import CHANGED, CREATED, UNCHANGED, ImportPlan
 from budgets.services import ImportRefused, import_work_plan
 from budgets.workbook_export import export_work_plan
-from budgets.workbook_import import CHANGED, CREATED, UNCHANGED, ImportPlan, plan_work_plan_import
+from budgets.workbook_import import plan_work_plan_import
 from workplan.models import WorkPlan
 from workplan.roles import may_export_reports, may_import_work_plans
 

@@ -2,7 +2,6 @@
 alone, with every problem of the file. Nothing here writes; `budgets.services` applies a
 plan that has no problem."""
 
-from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
@@ -10,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 
+from budgets.import_plan import UNCHANGED, ImportPlan, PlannedActivity
 from budgets.models import BudgetCategory, BudgetLine, FundingSource
 from budgets.money import ZERO, indirect_cost
 from budgets.workbook_layout import (
@@ -35,55 +35,7 @@ from workplan.models import Activity, Agency, Output, Partner, WorkPlan
 from workplan.roles import Role, agency_of, has_role
 
 REQUIRED_KEYS = ["code", "title", "q1", "q2", "q3", "q4", "agency", "partner", "source"]
-# Activity fields an import sets; compared to tell a changed activity from an unchanged one.
-ACTIVITY_FIELDS = [
-    "output",
-    "title",
-    "annual_target",
-    "agency",
-    "responsible_party",
-    "planned_q1",
-    "planned_q2",
-    "planned_q3",
-    "planned_q4",
-    "implementation_comment",
-]
-FOREIGN_KEYS = {"output", "agency", "responsible_party"}
 HEADER_SEARCH_ROWS = 20
-
-CREATED, CHANGED, UNCHANGED = "created", "changed", "unchanged"
-
-
-@dataclass
-class PlannedActivity:
-    row: int
-    code: str
-    values: dict  # ACTIVITY_FIELDS -> value (model instances for foreign keys)
-    lines: dict[tuple[int, int], Decimal]  # (category id, source id) -> amount
-    existing: Activity | None
-    action: str = UNCHANGED
-    changed_fields: list[str] = field(default_factory=list)
-
-    @property
-    def label(self) -> str:
-        return f"{self.code} {self.values['title']}" if self.code else self.values["title"]
-
-
-@dataclass
-class ImportPlan:
-    work_plan: WorkPlan
-    activities: list[PlannedActivity] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-    warnings: list[Problem] = field(default_factory=list)
-    category_ids: list[int] = field(default_factory=list)  # the categories the sheet has a column for
-    existing_lines: dict[int, list[BudgetLine]] = field(default_factory=dict)
-
-    @property
-    def is_valid(self) -> bool:
-        return not self.problems
-
-    def with_action(self, action: str) -> list[PlannedActivity]:
-        return [planned for planned in self.activities if planned.action == action]
 
 
 class _Lookup:
@@ -404,7 +356,7 @@ class _SheetReader:
             lines={(category_id, source.pk): amount for category_id, amount in amounts.items()},
             existing=existing,
         )
-        self._compare(planned)
+        planned.compare(self.plan.existing_lines, self.plan.category_ids)
         self._check_agency(planned)
         self.plan.activities.append(planned)
 
@@ -428,28 +380,6 @@ class _SheetReader:
                     value=value,
                 )
             )
-
-    def _compare(self, planned: PlannedActivity) -> None:
-        existing = planned.existing
-        if existing is None:
-            planned.action = CREATED
-            return
-        for name in ACTIVITY_FIELDS:
-            new = planned.values[name]
-            if name in FOREIGN_KEYS:
-                new, old = (new.pk if new else None), getattr(existing, f"{name}_id")
-            else:
-                old = getattr(existing, name)
-            if new != old:
-                planned.changed_fields.append(str(Activity._meta.get_field(name).verbose_name))
-        old_lines = {
-            (line.category_id, line.source_id): line.amount
-            for line in self.plan.existing_lines.get(existing.pk, [])
-            if line.category_id in self.plan.category_ids
-        }
-        if old_lines != planned.lines:
-            planned.changed_fields.append(str(_("budget lines")))
-        planned.action = CHANGED if planned.changed_fields else UNCHANGED
 
     def _check_agency(self, planned: PlannedActivity) -> None:
         """A focal point may not touch another agency's activities; their unchanged rows may stay in the file."""

@@ -6,9 +6,10 @@ from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from budgets.import_plan import CHANGED, CREATED
 from budgets.models import BudgetLine
 from budgets.services import import_work_plan
-from budgets.workbook_import import CHANGED, CREATED, plan_work_plan_import
+from budgets.workbook_import import plan_work_plan_import
 from tests.workbooks import (
     AGENCY,
     COMMENTS,
