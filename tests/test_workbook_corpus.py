@@ -56,6 +56,20 @@ def zip_of(entries: dict[str, bytes]) -> bytes:
     return stream.getvalue()
 
 
+def with_entity_expansion(data):
+    """A "billion laughs" in the shared strings: defusedxml refuses entity declarations."""
+    entries = {}
+    with zipfile.ZipFile(BytesIO(data)) as archive:
+        for name in archive.namelist():
+            entries[name] = archive.read(name)
+    bomb = b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]>'
+    workbook = entries["xl/workbook.xml"]
+    if workbook.startswith(b"<?xml"):
+        workbook = workbook.split(b"?>", 1)[1]
+    entries["xl/workbook.xml"] = bomb + workbook
+    return zip_of(entries)
+
+
 def rename_sheet(data):
     workbook = editable(data)
     workbook["Work plan"].title = "Plan"
@@ -86,6 +100,7 @@ CORPUS = [
     ("not a zip", lambda data: b"Activity code;Activity\n1.1.1;x\n", {}, "not a readable Excel workbook", None),
     ("zip without a workbook", lambda data: zip_of({"readme.txt": b"hello"}), {}, "not a readable Excel", None),
     ("damaged workbook", lambda data: data[: len(data) // 2], {}, "not a readable Excel workbook", None),
+    ("xml entity expansion", with_entity_expansion, {}, "not a readable Excel workbook", None),
     ("too large", lambda data: data, {"WORKBOOK_MAX_UPLOAD_BYTES": 1000}, "the largest accepted is", None),
     ("zip bomb", lambda data: zip_of({"[Content_Types].xml": b"", "xl/workbook.xml": b" " * 5_000_000}), {},
      "compressed more than 100 to 1", None),
