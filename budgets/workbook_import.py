@@ -43,12 +43,18 @@ class _Lookup:
 
     def __init__(self, records, *attributes):
         self.by_key = {}
+        self.codes = []
         for record in records:
+            self.codes.append(record.code)
             for attribute in attributes:
                 self.by_key.setdefault(normalise(getattr(record, attribute)), record)
 
     def get(self, text: str):
         return self.by_key.get(normalise(text))
+
+    @property
+    def known(self) -> str:
+        return ", ".join(sorted(self.codes))
 
 
 def plan_work_plan_import(*, work_plan: WorkPlan, data: bytes, user=None) -> ImportPlan:
@@ -302,7 +308,7 @@ class _SheetReader:
         agency = self.agencies.get(agency_text)
         if agency is None:
             refuse(
-                _("Unknown UN agency (known: %(codes)s).") % {"codes": self._known(Agency)}
+                _("Unknown UN agency (known: %(codes)s).") % {"codes": self.agencies.known}
                 if agency_text
                 else _("The UN agency is empty."),
                 "agency",
@@ -311,7 +317,7 @@ class _SheetReader:
         partner_text = as_text(self.cell(cells, "partner"))
         partner = self.partners.get(partner_text) if partner_text else None
         if partner_text and partner is None:
-            known = {"codes": self._known(Partner)}
+            known = {"codes": self.partners.known}
             refuse(_("Unknown responsible party (known: %(codes)s).") % known, "partner", partner_text)
 
         amounts: dict[int, Decimal] = {}
@@ -328,7 +334,7 @@ class _SheetReader:
         source = self.sources.get(source_text) if source_text else None
         if source_text and source is None:
             refuse(
-                _("Unknown source of funds (known: %(codes)s).") % {"codes": self._known(FundingSource)},
+                _("Unknown source of funds (known: %(codes)s).") % {"codes": self.sources.known},
                 "source",
                 source_text,
             )
@@ -397,7 +403,3 @@ class _SheetReader:
                     value=planned.values["agency"].code,
                 )
             )
-
-    @staticmethod
-    def _known(model) -> str:
-        return ", ".join(model.objects.values_list("code", flat=True))
