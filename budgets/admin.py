@@ -1,12 +1,15 @@
 from django.contrib import admin
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from budgets.models import BudgetCategory, BudgetLine, FundingSource, StatedBudget, StatedCategoryTotal
+from budgets.resources import BudgetLineResource
 from budgets.selectors import activity_budget, budget_of, with_budget, work_plan_budget
-from workplan.admin import ActivityAdmin
-from workplan.models import Activity
+from workplan.admin import ActivityAdmin, WorkPlanAdmin
+from workplan.models import Activity, WorkPlan
+from workplan.spreadsheets import SafeImportExportMixin
 
 
 @admin.register(BudgetCategory)
@@ -63,7 +66,8 @@ class ActivityWithBudgetAdmin(ActivityAdmin):
 
 
 @admin.register(BudgetLine)
-class BudgetLineAdmin(SimpleHistoryAdmin):
+class BudgetLineAdmin(SafeImportExportMixin, SimpleHistoryAdmin):
+    resource_classes = [BudgetLineResource]
     list_display = ["activity", "category", "source", "amount"]
     list_filter = ["activity__work_plan", "category", "source", "activity__agency"]
     list_select_related = ["activity", "category", "source"]
@@ -102,4 +106,20 @@ class StatedBudgetAdmin(admin.ModelAdmin):
             _("stated"),
             _("stated minus listed"),
             rows,
+        )
+
+
+admin.site.unregister(WorkPlan)
+
+
+@admin.register(WorkPlan)
+class WorkPlanWithWorkbookAdmin(WorkPlanAdmin):
+    """The work plan list with a link to its Excel workbook (budgets.views.export_workbook)."""
+
+    list_display = [*WorkPlanAdmin.list_display, "workbook"]
+
+    @admin.display(description=_("Excel"))
+    def workbook(self, work_plan):
+        return format_html(
+            '<a href="{}" download>{}</a>', reverse("budgets:export", args=[work_plan.pk]), _("Download workbook")
         )

@@ -1,9 +1,12 @@
 from decimal import Decimal
 
 from django import forms
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from budgets.models import BudgetCategory, FundingSource
+from workplan.models import WorkPlan
 
 
 class AmountField(forms.DecimalField):
@@ -50,3 +53,23 @@ class BudgetEntryForm(forms.Form):
 
     def amounts(self) -> dict[BudgetCategory, Decimal | None]:
         return {category: self.cleaned_data.get(self.field_name(category)) for category in self.categories}
+
+
+class WorkPlanImportForm(forms.Form):
+    work_plan = forms.ModelChoiceField(
+        label=_("Work plan"), queryset=WorkPlan.objects.select_related("programme"), empty_label=None
+    )
+    workbook = forms.FileField(
+        label=_("Workbook (.xlsx)"),
+        help_text=_("The workbook as exported here, edited in Excel or LibreOffice."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
+    )
+
+    def clean_workbook(self):
+        workbook = self.cleaned_data["workbook"]
+        if workbook.size > settings.WORKBOOK_MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(
+                _("The file is %(size)s; the largest accepted is %(limit)s.")
+                % {"size": filesizeformat(workbook.size), "limit": filesizeformat(settings.WORKBOOK_MAX_UPLOAD_BYTES)}
+            )
+        return workbook

@@ -172,3 +172,28 @@ AXES_RESET_ON_SUCCESS = True
 DJANGO_TABLES2_TEMPLATE = "django_tables2/table.html"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
+
+# --- Excel import and export of work plans (issue 4) --------------------------------------------
+# Our own work plan workbooks (budgets.workbook_import) and django-import-export in the admin.
+INSTALLED_APPS += ["import_export"]
+
+# Uploads are refused above these limits, before any parsing.
+WORKBOOK_MAX_UPLOAD_BYTES = envint("WORKBOOK_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024))
+WORKBOOK_MAX_ROWS = envint("WORKBOOK_MAX_ROWS", "20000")
+# An .xlsx is a zip archive: these guard against zip bombs, checked before openpyxl opens it.
+WORKBOOK_MAX_ZIP_ENTRIES = envint("WORKBOOK_MAX_ZIP_ENTRIES", "500")
+WORKBOOK_MAX_UNCOMPRESSED_BYTES = envint("WORKBOOK_MAX_UNCOMPRESSED_BYTES", str(200 * 1024 * 1024))
+WORKBOOK_MAX_COMPRESSION_RATIO = envint("WORKBOOK_MAX_COMPRESSION_RATIO", "100")
+
+# Admin import needs the "import_<model>" permission, created by data migrations of each app.
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+IMPORT_EXPORT_USE_TRANSACTIONS = True
+IMPORT_EXPORT_SKIP_ADMIN_LOG = False
+# The library only strips a leading "=", which changes the value: our export formats
+# (workplan.import_export_formats) write text cells as strings and escape CSV instead.
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
+IMPORT_EXPORT_ESCAPE_ILLEGAL_CHARS_ON_EXPORT = True
+# Between preview and confirm the upload is kept in the default file storage (MEDIA_ROOT),
+# which several app servers must share (a network volume or an object store), not in /tmp.
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.MediaStorage"

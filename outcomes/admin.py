@@ -2,6 +2,8 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from outcomes.models import Indicator, IndicatorResult
+from outcomes.resources import IndicatorResource, IndicatorResultResource
+from workplan.spreadsheets import SafeImportExportMixin
 
 
 class IndicatorResultInline(admin.TabularInline):
@@ -11,7 +13,8 @@ class IndicatorResultInline(admin.TabularInline):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(admin.ModelAdmin):
+class IndicatorAdmin(SafeImportExportMixin, admin.ModelAdmin):
+    resource_classes = [IndicatorResource]
     list_display = ["code", "statement", "outcome", "output", "unit", "baseline", "target"]
     list_filter = ["outcome", "output", "unit", "disaggregated_by_sex", "disaggregated_by_indigenous_status"]
     list_select_related = ["outcome", "output"]
@@ -25,7 +28,8 @@ class IndicatorAdmin(admin.ModelAdmin):
 
 
 @admin.register(IndicatorResult)
-class IndicatorResultAdmin(SimpleHistoryAdmin):
+class IndicatorResultAdmin(SafeImportExportMixin, SimpleHistoryAdmin):
+    resource_classes = [IndicatorResultResource]
     list_display = ["indicator", "period_label", "as_of", "value", "women", "men", "indigenous", "non_indigenous"]
     list_filter = ["indicator__outcome", "as_of"]
     list_select_related = ["indicator"]

@@ -13,6 +13,8 @@ from workplan.models import (
     Programme,
     WorkPlan,
 )
+from workplan.resources import ActivityResource
+from workplan.spreadsheets import SafeImportExportMixin
 
 
 @admin.register(Programme)
@@ -79,9 +81,10 @@ class WorkPlanAdmin(admin.ModelAdmin):
     list_select_related = ["programme"]
 
 
-class ActivityAdmin(SimpleHistoryAdmin):
+class ActivityAdmin(SafeImportExportMixin, SimpleHistoryAdmin):
     """Registered by the budgets app, which adds the budget lines and figures."""
 
+    resource_classes = [ActivityResource]
     list_display = ["code", "title", "output", "agency", "responsible_party", "timeframe", "status"]
     list_display_links = ["code", "title"]
     list_filter = [

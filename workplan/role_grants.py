@@ -35,3 +35,22 @@ def revoke(apps, role_permissions: dict[str, list[str]]) -> None:
                 group.permissions.remove(
                     *Permission.objects.filter(content_type__app_label=app_label, codename=codename)
                 )
+
+
+def create_custom_permissions(apps, permissions: dict[str, str]) -> None:
+    """Create permissions that no model's Meta declares, such as django-import-export's
+    "import_<model>": {"app_label.codename": "name"}, with codename "<action>_<model name>"."""
+    ContentType = apps.get_model("contenttypes", "ContentType")
+    Permission = apps.get_model("auth", "Permission")
+    for code, name in permissions.items():
+        app_label, codename = code.split(".")
+        model = codename.split("_", 1)[1]
+        content_type, _ = ContentType.objects.get_or_create(app_label=app_label, model=model)
+        Permission.objects.get_or_create(content_type=content_type, codename=codename, defaults={"name": name})
+
+
+def delete_custom_permissions(apps, permissions: dict[str, str]) -> None:
+    Permission = apps.get_model("auth", "Permission")
+    for code in permissions:
+        app_label, codename = code.split(".")
+        Permission.objects.filter(content_type__app_label=app_label, codename=codename).delete()

@@ -1,0 +1,19 @@
+from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
+
+from budgets.management.work_plan_argument import add_work_plan_arguments, work_plan_from_options
+from budgets.workbook_export import export_work_plan
+
+
+class Command(BaseCommand):
+    help = "Write a work plan to an Excel workbook in the programme's layout (work plan, budget lines, read me)."
+
+    def add_arguments(self, parser):
+        add_work_plan_arguments(parser)
+        parser.add_argument("-o", "--output", required=True, help="Path of the .xlsx file to write.")
+
+    def handle(self, *args, output: str, **options):
+        work_plan = work_plan_from_options(options)
+        with open(output, "wb") as stream:
+            export_work_plan(work_plan=work_plan, stream=stream)
+        self.stdout.write(self.style.SUCCESS(_("Wrote %(path)s.") % {"path": output}))

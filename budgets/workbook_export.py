@@ -1,0 +1,284 @@
+"""The work plan as an Excel workbook, in the programme's own layout.
+
+Sheets: "Work plan" (one row per activity, grouped by JP output, amounts by category, Mgt
+support and totals as formulas so the sheet stays right while someone edits it), "Budget
+lines" (long format, for pivot tables) and "Read me". Written in openpyxl's write-only
+mode: memory stays flat however long the plan.
+"""
+
+from collections import defaultdict
+from decimal import Decimal
+from typing import BinaryIO
+
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Font, NamedStyle, PatternFill
+from openpyxl.utils import get_column_letter
+
+from budgets.models import BudgetCategory, BudgetLine, FundingSource
+from budgets.money import ZERO, indirect_cost
+from budgets.selectors import INDIRECT_COST_LABEL
+from budgets.workbook_layout import (
+    AMOUNT_FORMAT,
+    BUDGET_LINES_SHEET,
+    CATEGORY_WIDTH,
+    HEADER_ROW,
+    LEADING_COLUMNS,
+    OTHER_GROUP,
+    OUTPUT_HEADER_PREFIX,
+    QUARTER_MARK,
+    READ_ME_SHEET,
+    TOTAL_ROW,
+    TRAILING_COLUMNS,
+    WORK_PLAN_SHEET,
+    indirect_cost_note,
+)
+from workplan.models import Activity, Agency, Output, Partner, WorkPlan
+
+# Named styles, registered once per workbook: a cell then only names its style, which keeps
+# a large export fast (and shows the styles in Excel's gallery).
+TEXT, AMOUNT, HEADER, GROUP, TOTAL, TITLE, NOTE = (
+    "CISP text", "CISP amount", "CISP header", "CISP output", "CISP total", "CISP title", "CISP note",
+)  # fmt: skip
+TOP = Alignment(vertical="top")
+WRAP = Alignment(wrap_text=True, vertical="top")
+
+
+def named_styles() -> list[NamedStyle]:
+    """Fresh for each workbook: a named style binds to the workbook it is added to."""
+    return [
+        NamedStyle(TEXT, alignment=WRAP),
+        NamedStyle(AMOUNT, number_format=AMOUNT_FORMAT, alignment=TOP),
+        NamedStyle(HEADER, font=Font(bold=True), fill=PatternFill("solid", fgColor="D9E2EC"), alignment=WRAP),
+        NamedStyle(GROUP, font=Font(bold=True), fill=PatternFill("solid", fgColor="EEF2F6")),
+        NamedStyle(TOTAL, font=Font(bold=True), number_format=AMOUNT_FORMAT),
+        NamedStyle(TITLE, font=Font(bold=True, size=13)),
+        NamedStyle(NOTE),
+    ]
+
+
+def text_cell(sheet, value: str, style: str = TEXT) -> WriteOnlyCell:
+    """A cell that holds text as text. openpyxl turns any string starting with "=" into a
+    formula; user text such as a comment "=1+1" must go out, and come back, unchanged."""
+    cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("\N{REPLACEMENT CHARACTER}", value) if value else None)
+    if value:
+        cell.data_type = "s"
+    cell.style = style
+    return cell
+
+
+def plain_text(sheet, value: str):
+    """Text without a style: a plain string, unless openpyxl would take it for a formula."""
+    if value.startswith("=") or ILLEGAL_CHARACTERS_RE.search(value):
+        cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("\N{REPLACEMENT CHARACTER}", value))
+        cell.data_type = "s"
+        return cell
+    return value or None
+
+
+def amount_cell(sheet, value, style: str = AMOUNT) -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.style = style
+    return cell
+
+
+def export_work_plan(*, work_plan: WorkPlan, stream: BinaryIO) -> None:
+    """Write the work plan's workbook to a binary stream."""
+    programme = work_plan.programme
+    categories = list(BudgetCategory.objects.order_by("position", "name"))
+    activities = list(
+        Activity.objects.filter(work_plan=work_plan)
+        .select_related("output", "agency", "responsible_party")
+        .order_by("sort_key")
+    )
+    amounts: dict[int, dict[int, Decimal]] = defaultdict(dict)
+    sources: dict[int, set[str]] = defaultdict(set)
+    for activity_id, category_id, source_code, amount in (
+        BudgetLine.objects.filter(activity__work_plan=work_plan)
+        .values_list("activity_id", "category_id", "source__code", "amount")
+        .order_by()
+    ):
+        # Several sources on one category are added up: the programme's layout has one source per row.
+        amounts[activity_id][category_id] = amounts[activity_id].get(category_id, ZERO) + amount
+        sources[activity_id].add(source_code)
+
+    workbook = Workbook(write_only=True)
+    for style in named_styles():
+        workbook.add_named_style(style)
+    _write_work_plan_sheet(workbook, work_plan, categories, activities, amounts, sources)
+    _write_budget_lines_sheet(workbook, programme.indirect_cost_rate, categories, activities, amounts, sources)
+    _write_read_me_sheet(workbook, work_plan, categories)
+    workbook.save(stream)
+
+
+def _groups(work_plan: WorkPlan, activities: list[Activity]) -> list[tuple[Output | None, list[Activity]]]:
+    """Every JP output of the programme (so rows can be added under any), then "Other"."""
+    by_output: dict[int | None, list[Activity]] = defaultdict(list)
+    for activity in activities:
+        by_output[activity.output_id].append(activity)
+    outputs = Output.objects.filter(outcome__programme=work_plan.programme).order_by("sort_key")
+    return [(output, by_output.get(output.pk, [])) for output in outputs] + [(None, by_output.get(None, []))]
+
+
+def _write_work_plan_sheet(workbook, work_plan, categories, activities, amounts, sources) -> None:
+    sheet = workbook.create_sheet(str(WORK_PLAN_SHEET))
+    rate = work_plan.programme.indirect_cost_rate
+    widths = [column.width for column in LEADING_COLUMNS] + [CATEGORY_WIDTH] * len(categories)
+    widths += [column.width for column in TRAILING_COLUMNS]
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    first_category = len(LEADING_COLUMNS) + 1
+    last_category = first_category + len(categories) - 1
+    first_letter, last_letter = get_column_letter(first_category), get_column_letter(last_category)
+    mgt_letter = get_column_letter(last_category + 1)
+    # Codes and titles stay in view while scrolling right, the headers while scrolling down.
+    sheet.freeze_panes = f"D{HEADER_ROW + 1}"
+
+    programme = work_plan.programme
+    title = _("%(title)s: work plan year %(year)s (%(currency)s)") % {
+        "title": programme.title,
+        "year": work_plan.year,
+        "currency": programme.currency,
+    }
+    sheet.append([text_cell(sheet, title, TITLE)])
+    sheet.append([text_cell(sheet, indirect_cost_note(rate), NOTE)])
+    labels = [str(c.label) for c in LEADING_COLUMNS] + [c.name for c in categories]
+    labels += [str(c.label) for c in TRAILING_COLUMNS]
+    sheet.append([text_cell(sheet, label, HEADER) for label in labels])
+
+    row = HEADER_ROW
+    rate_text = f"{rate.normalize():f}"
+    for output, group in _groups(work_plan, activities):
+        row += 1
+        heading = f"{OUTPUT_HEADER_PREFIX} {output.code} {output.title}".strip() if output else str(OTHER_GROUP)
+        sheet.append([text_cell(sheet, heading, GROUP)])
+        for activity in group:
+            row += 1
+            cells = [
+                text_cell(sheet, activity.annual_target),
+                text_cell(sheet, activity.code),
+                text_cell(sheet, activity.title),
+            ]
+            for quarter in (activity.planned_q1, activity.planned_q2, activity.planned_q3, activity.planned_q4):
+                cells.append(QUARTER_MARK if quarter else None)
+            cells += [
+                text_cell(sheet, activity.agency.code),
+                text_cell(sheet, activity.responsible_party.code if activity.responsible_party else ""),
+                text_cell(sheet, ", ".join(sorted(sources[activity.pk]))),
+            ]
+            by_category = amounts[activity.pk]
+            cells += [amount_cell(sheet, by_category.get(category.pk)) for category in categories]
+            direct = f"SUM({first_letter}{row}:{last_letter}{row})"
+            cells += [
+                amount_cell(sheet, f"=ROUND({direct}*{rate_text},2)"),
+                amount_cell(sheet, f"={direct}+{mgt_letter}{row}"),
+                text_cell(sheet, activity.implementation_comment),
+            ]
+            sheet.append(cells)
+
+    first_data, last_data = HEADER_ROW + 1, max(row, HEADER_ROW + 1)
+    total_cells = [text_cell(sheet, str(TOTAL_ROW), TOTAL)] + [None] * (len(LEADING_COLUMNS) - 1)
+    for index in range(first_category, last_category + 3):
+        letter = get_column_letter(index)
+        total_cells.append(amount_cell(sheet, f"=SUM({letter}{first_data}:{letter}{last_data})", TOTAL))
+    sheet.append(total_cells)
+
+
+def _write_budget_lines_sheet(workbook, rate, categories, activities, amounts, sources) -> None:
+    sheet = workbook.create_sheet(str(BUDGET_LINES_SHEET))
+    headers = [
+        (_("JP output"), 10),
+        (_("Activity code"), 10),
+        (_("Activity"), 48),
+        (_("UN agency"), 10),
+        (_("Responsible party"), 12),
+        (_("Source of funds"), 10),
+        (_("Category"), 16),
+        (_("Amount"), 14),
+    ]
+    for index, (_label, width) in enumerate(headers, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "A2"
+    sheet.append([text_cell(sheet, label, HEADER) for label, _width in headers])
+    for activity in activities:
+        leading = [
+            activity.output.code if activity.output else str(OTHER_GROUP),
+            activity.code,
+            activity.title,
+            activity.agency.code,
+            activity.responsible_party.code if activity.responsible_party else "",
+            ", ".join(sorted(sources[activity.pk])),
+        ]
+        by_category = amounts[activity.pk]
+        lines = [(category.name, by_category[category.pk]) for category in categories if category.pk in by_category]
+        direct = sum((amount for _name, amount in lines), ZERO)
+        lines.append((INDIRECT_COST_LABEL, indirect_cost(direct, rate)))
+        for name, amount in lines:
+            # Unstyled: a pivot table formats its own sums, and 10 cells a row add up on a long plan.
+            sheet.append([plain_text(sheet, value) for value in [*leading, name]] + [amount])
+
+
+def _write_read_me_sheet(workbook, work_plan, categories) -> None:
+    sheet = workbook.create_sheet(str(READ_ME_SHEET))
+    sheet.column_dimensions["A"].width = 24
+    sheet.column_dimensions["B"].width = 90
+    rate = work_plan.programme.indirect_cost_rate
+
+    def line(first="", second="", *, style=GROUP):
+        sheet.append([text_cell(sheet, first, style), text_cell(sheet, second)])
+
+    line(_("How to use this workbook"), style=TITLE)
+    line(
+        "",
+        _(
+            'Edit the sheet "Work plan" and import it back. Activities are matched by their code; those '
+            "without a code (under Other) by their title. Rows left out of the sheet are not deleted. "
+            'The sheet "Budget lines" is for pivot tables and is not read on import.'
+        ),
+    )
+    line()
+    line(_("Columns"), style=TITLE)
+    columns = [
+        (_("Annual target"), _("What the activity should achieve this year. Free text.")),
+        (_("Activity code"), _('Such as "2.1.10", starting with the code of its JP output. Empty only under Other.')),
+        (_("Activity"), _("The activity's title. Required.")),
+        (_("Q1 to Q4"), _('"x" (or X, or a tick) in each quarter the activity is planned; empty otherwise.')),
+        (_("UN agency"), _("Code or name of a UN agency listed below. Required.")),
+        (_("Responsible party"), _("Code or name of a national partner listed below, or empty.")),
+        (_("Source of funds"), _("Code or name of a source of funds listed below; required when there are amounts.")),
+        (
+            _("Budget categories"),
+            _(
+                "One column per direct category: the amount, at most two decimals, never negative; empty for "
+                "none. An activity's budget lines are replaced by those of its row."
+            ),
+        ),
+        (
+            INDIRECT_COST_LABEL,
+            _("Computed: %(note)s, rounded to the cent. Never read on import.") % {"note": indirect_cost_note(rate)},
+        ),
+        (_("Total"), _("Computed: direct categories plus Mgt support. Never read on import.")),
+        (_("Comments"), _("State of implementation. Free text.")),
+    ]
+    for name, meaning in columns:
+        line(str(name), str(meaning))
+
+    for heading, rows in [
+        (_("UN agencies"), Agency.objects.values_list("code", "name")),
+        (_("National partners"), Partner.objects.values_list("code", "name")),
+        (_("Sources of funds"), FundingSource.objects.values_list("code", "name")),
+        (_("Budget categories"), [(category.name, category.code) for category in categories]),
+        (
+            _("JP outputs"),
+            [
+                (output.code, output.display_title)
+                for output in Output.objects.filter(outcome__programme=work_plan.programme).order_by("sort_key")
+            ],
+        ),
+    ]:
+        line()
+        line(str(heading), style=TITLE)
+        for code, name in rows:
+            line(code, name)

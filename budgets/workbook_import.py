@@ -1,0 +1,405 @@
+"""Reading a work plan workbook into an import plan: what would be created, changed or left
+alone, with every problem of the file. Nothing here writes; `budgets.services` applies a
+plan that has no problem."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+from openpyxl.utils import get_column_letter
+
+from budgets.import_plan import UNCHANGED, ImportPlan, PlannedActivity
+from budgets.models import BudgetCategory, BudgetLine, FundingSource
+from budgets.money import ZERO, indirect_cost
+from budgets.workbook_layout import (
+    LEADING_COLUMNS,
+    OTHER_GROUP,
+    OUTPUT_HEADER_PREFIX,
+    TOTAL_ROW,
+    TRAILING_COLUMNS,
+    WORK_PLAN_SHEET,
+    normalise,
+    spellings,
+)
+from budgets.workbook_reading import (
+    Problem,
+    UnreadableWorkbook,
+    as_text,
+    open_workbook,
+    read_amount,
+    read_quarter,
+    shown,
+)
+from workplan.models import Activity, Agency, Output, Partner, WorkPlan
+from workplan.roles import Role, agency_of, has_role
+
+REQUIRED_KEYS = ["code", "title", "q1", "q2", "q3", "q4", "agency", "partner", "source"]
+HEADER_SEARCH_ROWS = 20
+
+
+class _Lookup:
+    """Records found by code or name, in any case, with surrounding spaces ignored."""
+
+    def __init__(self, records, *attributes):
+        self.by_key = {}
+        self.codes = []
+        for record in records:
+            self.codes.append(record.code)
+            for attribute in attributes:
+                self.by_key.setdefault(normalise(getattr(record, attribute)), record)
+
+    def get(self, text: str):
+        return self.by_key.get(normalise(text))
+
+    @property
+    def known(self) -> str:
+        return ", ".join(sorted(self.codes))
+
+
+def plan_work_plan_import(*, work_plan: WorkPlan, data: bytes, user=None) -> ImportPlan:
+    """Read the workbook and compare it with the work plan. `user` None means the command
+    line, with every right; a focal point may only create or change their agency's rows."""
+    plan = ImportPlan(work_plan=work_plan)
+    try:
+        workbook = open_workbook(data)
+    except UnreadableWorkbook as error:
+        plan.problems.append(error.problem)
+        return plan
+    try:
+        _read_workbook(plan, workbook, user)
+    finally:
+        workbook.close()
+    return plan
+
+
+def _read_workbook(plan: ImportPlan, workbook, user) -> None:
+    names = spellings(WORK_PLAN_SHEET)
+    sheet_name = next((name for name in workbook.sheetnames if normalise(name) in names), None)
+    if sheet_name is None:
+        plan.problems.append(
+            Problem(
+                _('The workbook has no sheet "%(sheet)s" (it has: %(sheets)s).')
+                % {"sheet": WORK_PLAN_SHEET, "sheets": ", ".join(workbook.sheetnames)}
+            )
+        )
+        return
+    sheet = workbook[sheet_name]
+    # Some programs write a wrong size into the file; read to the real end instead.
+    sheet.reset_dimensions()
+    rows = sheet.iter_rows(values_only=True)
+    reader = _SheetReader(plan, sheet_name, user)
+    for number, values in enumerate(rows, start=1):
+        if number > settings.WORKBOOK_MAX_ROWS:
+            plan.problems.append(
+                Problem(
+                    _("The sheet has more than %(limit)s rows, the most accepted.")
+                    % {"limit": settings.WORKBOOK_MAX_ROWS},
+                    sheet=sheet_name,
+                    row=number,
+                )
+            )
+            return
+        if not reader.read_row(number, values):
+            break
+    reader.finish()
+
+
+def _restricted_agency(user) -> Agency | None:
+    """None for the command line, coordinators and superusers; a focal point's agency."""
+    if user is None or user.is_superuser or has_role(user, Role.COORDINATOR):
+        return None
+    agency = agency_of(user)
+    if agency is None:
+        raise PermissionDenied(_("You may not import work plans."))
+    return agency
+
+
+class _SheetReader:
+    def __init__(self, plan: ImportPlan, sheet: str, user):
+        self.plan = plan
+        self.sheet = sheet
+        work_plan = plan.work_plan
+        self.rate = work_plan.programme.indirect_cost_rate
+        self.restricted_to = _restricted_agency(user)
+        self.columns: dict[str, int] | None = None  # key -> index in the row
+        self.categories: dict[int, BudgetCategory] = {}  # index -> category
+        self.headers: dict[int, str] = {}
+        self.agencies = _Lookup(Agency.objects.all(), "code", "name")
+        self.partners = _Lookup(Partner.objects.all(), "code", "name")
+        self.sources = _Lookup(FundingSource.objects.all(), "code", "name")
+        self.outputs = {
+            output.code: output
+            for output in Output.objects.filter(outcome__programme=work_plan.programme).select_related("outcome")
+        }
+        activities = Activity.objects.filter(work_plan=work_plan).select_related("output__outcome")
+        self.by_code, self.by_title = {}, {}
+        for activity in activities:
+            if activity.code:
+                self.by_code[activity.code] = activity
+            else:
+                self.by_title[activity.title] = activity
+        for line in BudgetLine.objects.filter(activity__work_plan=work_plan).order_by():
+            plan.existing_lines.setdefault(line.activity_id, []).append(line)
+        self.total_labels = spellings(TOTAL_ROW)
+        self.other_labels = spellings(OTHER_GROUP)
+        self.output_prefixes = spellings(OUTPUT_HEADER_PREFIX)
+        self.group_seen = False
+        self.output: Output | None = None
+        self.seen_codes: dict[str, int] = {}
+        self.seen_titles: dict[str, int] = {}
+
+    def problem(self, message, row=None, index=None, value=None) -> Problem:
+        return Problem(str(message), sheet=self.sheet, row=row, column=self.column_name(index), value=shown(value))
+
+    def column_name(self, index: int | None) -> str:
+        if index is None:
+            return ""
+        header = self.headers.get(index)
+        letter = get_column_letter(index + 1)
+        return f"{letter} ({header})" if header else letter
+
+    def read_row(self, number: int, values: tuple) -> bool:
+        """Read one row; False once the TOTAL row ends the data."""
+        if self.columns is None:
+            if number > HEADER_SEARCH_ROWS:
+                self.plan.problems.append(
+                    self.problem(_('No header row found: it needs at least "Activity code" and "Activity".'))
+                )
+                return False
+            self._try_header(number, values)
+            return True
+        cells = list(values)
+        if not any(as_text(value) for value in cells):
+            return True
+        first = normalise(as_text(cells[0])) if cells else ""
+        if first in self.total_labels:
+            return False
+        if self._is_group_row(cells):
+            self._read_group(number, cells[0])
+            return True
+        self._read_activity(number, cells)
+        return True
+
+    def finish(self) -> None:
+        if self.columns is None and not self.plan.problems:
+            self.plan.problems.append(
+                self.problem(_('No header row found: it needs at least "Activity code" and "Activity".'))
+            )
+
+    def _try_header(self, number: int, values: tuple) -> None:
+        texts = [normalise(as_text(value)) for value in values]
+        code_labels, title_labels = spellings(LEADING_COLUMNS[1].label), spellings(LEADING_COLUMNS[2].label)
+        if not (any(text in code_labels for text in texts) and any(text in title_labels for text in texts)):
+            return
+        fixed = {}
+        for column in LEADING_COLUMNS + TRAILING_COLUMNS:
+            for spelling in spellings(column.label):
+                fixed[spelling] = column.key
+        categories = {}
+        for category in BudgetCategory.objects.all():
+            categories[normalise(category.name)] = category
+            categories[normalise(category.code)] = category
+        self.columns = {}
+        for index, text in enumerate(texts):
+            if not text:
+                continue
+            self.headers[index] = as_text(values[index])
+            key = fixed.get(text)
+            category = categories.get(text)
+            if key is None and category is None:
+                self.plan.warnings.append(
+                    self.problem(_("Unknown column, ignored."), row=number, index=index, value=values[index])
+                )
+            elif (key or f"category:{category.pk}") in self.columns:
+                self.plan.problems.append(
+                    self.problem(_("This column appears twice."), row=number, index=index, value=values[index])
+                )
+            elif key:
+                self.columns[key] = index
+            else:
+                self.columns[f"category:{category.pk}"] = index
+                self.categories[index] = category
+        labels = {column.key: column.label for column in LEADING_COLUMNS}
+        for key in REQUIRED_KEYS:
+            if key not in self.columns:
+                self.plan.problems.append(
+                    self.problem(
+                        _('The required column "%(column)s" is missing.') % {"column": labels[key]}, row=number
+                    )
+                )
+        if not self.categories:
+            self.plan.problems.append(self.problem(_("No budget category column found."), row=number))
+        self.plan.category_ids = [category.pk for category in self.categories.values()]
+
+    def cell(self, cells: list, key: str):
+        index = self.columns.get(key)
+        return cells[index] if index is not None and index < len(cells) else None
+
+    def _is_group_row(self, cells: list) -> bool:
+        """A header row such as "JP Output 1.1 ..." or "Other": that text in the first cell alone."""
+        text = normalise(as_text(cells[0]))
+        if not text or any(as_text(value) for value in cells[1:]):
+            return False
+        return text in self.other_labels or any(text.startswith(prefix) for prefix in self.output_prefixes)
+
+    def _read_group(self, number: int, value) -> None:
+        text = as_text(value)
+        self.group_seen = True
+        if normalise(text) in self.other_labels:
+            self.output = None
+            return
+        normalised = normalise(text)
+        prefix = next(prefix for prefix in self.output_prefixes if normalised.startswith(prefix))
+        words = normalised[len(prefix) :].split()
+        code = words[0].rstrip(":") if words else ""
+        self.output = self.outputs.get(code)
+        if self.output is None:
+            self.plan.problems.append(
+                self.problem(
+                    _("Unknown JP output %(code)s (known: %(codes)s).")
+                    % {"code": code, "codes": ", ".join(sorted(self.outputs))},
+                    row=number,
+                    index=0,
+                    value=value,
+                )
+            )
+
+    def _read_activity(self, number: int, cells: list) -> None:
+        problems = self.plan.problems
+        start = len(problems)
+
+        def refuse(message, key=None, value=None):
+            problems.append(self.problem(message, row=number, index=self.columns.get(key), value=value))
+
+        code = as_text(self.cell(cells, "code"))
+        title = as_text(self.cell(cells, "title"))
+        if not title:
+            refuse(_("The activity's title is empty."), "title")
+        output = self.output if self.group_seen else self.outputs.get(code.rsplit(".", 1)[0]) if code else None
+        if output and not code:
+            refuse(_("An activity under a JP output needs a code."), "code")
+        elif output and not code.startswith(f"{output.code}."):
+            refuse(
+                _("Activity %(code)s does not belong to JP Output %(output)s.") % {"code": code, "output": output.code},
+                "code",
+                code,
+            )
+        key, seen = (code, self.seen_codes) if code else (title, self.seen_titles)
+        if key and key in seen:
+            refuse(
+                _("The activity code %(code)s is also on row %(row)s.") % {"code": code, "row": seen[key]}
+                if code
+                else _("An activity without a code and with this title is also on row %(row)s.") % {"row": seen[key]},
+                "code" if code else "title",
+                key,
+            )
+        elif key:
+            seen[key] = number
+
+        quarters = {}
+        for quarter in ("q1", "q2", "q3", "q4"):
+            try:
+                quarters[f"planned_{quarter}"] = read_quarter(self.cell(cells, quarter))
+            except ValueError as error:
+                refuse(error, quarter, self.cell(cells, quarter))
+
+        agency_text = as_text(self.cell(cells, "agency"))
+        agency = self.agencies.get(agency_text)
+        if agency is None:
+            refuse(
+                _("Unknown UN agency (known: %(codes)s).") % {"codes": self.agencies.known}
+                if agency_text
+                else _("The UN agency is empty."),
+                "agency",
+                agency_text,
+            )
+        partner_text = as_text(self.cell(cells, "partner"))
+        partner = self.partners.get(partner_text) if partner_text else None
+        if partner_text and partner is None:
+            known = {"codes": self.partners.known}
+            refuse(_("Unknown responsible party (known: %(codes)s).") % known, "partner", partner_text)
+
+        amounts: dict[int, Decimal] = {}
+        for index, category in self.categories.items():
+            value = cells[index] if index < len(cells) else None
+            try:
+                amount = read_amount(value)
+            except ValueError as error:
+                problems.append(self.problem(error, row=number, index=index, value=value))
+                continue
+            if amount is not None:
+                amounts[category.pk] = amount
+        source_text = as_text(self.cell(cells, "source"))
+        source = self.sources.get(source_text) if source_text else None
+        if source_text and source is None:
+            refuse(
+                _("Unknown source of funds (known: %(codes)s).") % {"codes": self.sources.known},
+                "source",
+                source_text,
+            )
+        elif amounts and not source_text:
+            refuse(_("The source of funds is empty, but the row has amounts."), "source")
+        if len(problems) > start:
+            return
+
+        direct = sum(amounts.values(), ZERO)
+        self._check_typed_mgt_support(number, cells, direct)
+        values = {
+            "output": output,
+            "title": title,
+            "annual_target": as_text(self.cell(cells, "annual_target")),
+            "agency": agency,
+            "responsible_party": partner,
+            **quarters,
+            "implementation_comment": as_text(self.cell(cells, "comments")),
+        }
+        existing = self.by_code.get(code) if code else self.by_title.get(title)
+        planned = PlannedActivity(
+            row=number,
+            code=code,
+            values=values,
+            lines={(category_id, source.pk): amount for category_id, amount in amounts.items()},
+            existing=existing,
+        )
+        planned.compare(self.plan.existing_lines, self.plan.category_ids)
+        self._check_agency(planned)
+        self.plan.activities.append(planned)
+
+    def _check_typed_mgt_support(self, number: int, cells: list, direct: Decimal) -> None:
+        """The column is recomputed, never read; a typed figure that disagrees is worth a word."""
+        value = self.cell(cells, "mgt_support")
+        if value is None or (isinstance(value, str) and value.startswith("=")):
+            return
+        try:
+            typed = read_amount(value)
+        except ValueError:
+            typed = None
+        expected = indirect_cost(direct, self.rate)
+        if typed != expected:
+            self.plan.warnings.append(
+                self.problem(
+                    _("Mgt support is computed as %(expected)s (the rule on the direct amounts), not the typed figure.")
+                    % {"expected": f"{expected:,.2f}"},
+                    row=number,
+                    index=self.columns["mgt_support"],
+                    value=value,
+                )
+            )
+
+    def _check_agency(self, planned: PlannedActivity) -> None:
+        """A focal point may not touch another agency's activities; their unchanged rows may stay in the file."""
+        agency = self.restricted_to
+        if agency is None or planned.action == UNCHANGED:
+            return
+        agencies = {planned.values["agency"].pk} | ({planned.existing.agency_id} if planned.existing else set())
+        if agencies != {agency.pk}:
+            self.plan.problems.append(
+                self.problem(
+                    _("You may import only activities of %(agency)s; this row would change another agency's.")
+                    % {"agency": agency.code},
+                    row=planned.row,
+                    index=self.columns.get("agency"),
+                    value=planned.values["agency"].code,
+                )
+            )

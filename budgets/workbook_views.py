@@ -1,0 +1,131 @@
+"""Work plan workbooks in the browser: download, and upload with a preview before anything
+is written. Every view checks the user's role on the server."""
+
+import uuid
+from io import BytesIO
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from budgets.forms import WorkPlanImportForm
+from budgets.import_plan import CHANGED, CREATED, UNCHANGED, ImportPlan
+from budgets.services import ImportRefused, import_work_plan
+from budgets.workbook_export import export_work_plan
+from budgets.workbook_import import plan_work_plan_import
+from workplan.models import WorkPlan
+from workplan.roles import may_export_reports, may_import_work_plans
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Uploads wait here between preview and confirm: the default storage, shared by every app server.
+UPLOAD_FOLDER = "work-plan-imports"
+SESSION_KEY = "work_plan_imports"
+
+
+def workbook_filename(work_plan: WorkPlan) -> str:
+    return f"work-plan-{work_plan.programme.code}-year-{work_plan.year}.xlsx"
+
+
+@login_required
+@require_GET
+def export_workbook(request: HttpRequest, pk: int) -> FileResponse:
+    if not may_export_reports(request.user):
+        raise PermissionDenied
+    work_plan = get_object_or_404(WorkPlan.objects.select_related("programme"), pk=pk)
+    stream = BytesIO()
+    export_work_plan(work_plan=work_plan, stream=stream)
+    stream.seek(0)
+    return FileResponse(stream, as_attachment=True, filename=workbook_filename(work_plan), content_type=XLSX)
+
+
+def _require_importer(request: HttpRequest) -> None:
+    if not may_import_work_plans(request.user):
+        raise PermissionDenied(_("You may not import work plans."))
+
+
+def _work_plans():
+    return WorkPlan.objects.select_related("programme").order_by("programme__code", "year")
+
+
+@login_required
+def import_workbook(request: HttpRequest) -> HttpResponse:
+    """The upload form; on upload, the preview of what the import would do."""
+    _require_importer(request)
+    form = WorkPlanImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        work_plan = form.cleaned_data["work_plan"]
+        data = form.cleaned_data["workbook"].read()
+        plan = plan_work_plan_import(work_plan=work_plan, data=data, user=request.user)
+        token = None
+        if plan.is_valid and (plan.with_action(CREATED) or plan.with_action(CHANGED)):
+            token = uuid.uuid4().hex
+            default_storage.save(f"{UPLOAD_FOLDER}/{token}.xlsx", ContentFile(data))
+            seen = {str(planned.existing.pk): planned.existing.version for planned in plan.with_action(CHANGED)}
+            request.session.setdefault(SESSION_KEY, {})[token] = {"work_plan": work_plan.pk, "versions": seen}
+            request.session.modified = True
+        return _preview(request, plan, token)
+    return render(request, "budgets/import.html", {"form": form, "work_plans": _work_plans()})
+
+
+@login_required
+@require_POST
+def confirm_import(request: HttpRequest) -> HttpResponse:
+    """Read the kept upload again, against the database as it is now, and import it."""
+    _require_importer(request)
+    token = request.POST.get("token", "")
+    pending = request.session.get(SESSION_KEY, {})
+    if token not in pending:
+        messages.error(request, _("This import is no longer waiting for confirmation: upload the file again."))
+        return redirect("budgets:import")
+    work_plan = get_object_or_404(WorkPlan.objects.select_related("programme"), pk=pending[token]["work_plan"])
+    seen_versions = {int(pk): version for pk, version in pending[token]["versions"].items()}
+    path = f"{UPLOAD_FOLDER}/{token}.xlsx"
+    if not default_storage.exists(path):
+        del pending[token]
+        request.session.modified = True
+        messages.error(request, _("The uploaded file is no longer kept: upload it again."))
+        return redirect("budgets:import")
+    with default_storage.open(path, "rb") as stored:
+        data = stored.read()
+    plan = plan_work_plan_import(work_plan=work_plan, data=data, user=request.user)
+    try:
+        summary = import_work_plan(plan=plan, user=request.user, seen_versions=seen_versions)
+    except ImportRefused as error:
+        messages.error(request, str(error))
+        return _preview(request, plan, None)
+    finally:
+        del pending[token]
+        request.session.modified = True
+        default_storage.delete(path)
+    messages.success(
+        request,
+        _("Imported into %(work_plan)s: %(created)s created, %(changed)s changed, %(unchanged)s unchanged.")
+        % {
+            "work_plan": work_plan,
+            "created": summary.created,
+            "changed": summary.changed,
+            "unchanged": summary.unchanged,
+        },
+    )
+    return redirect("budgets:import")
+
+
+def _preview(request: HttpRequest, plan: ImportPlan, token: str | None) -> HttpResponse:
+    return render(
+        request,
+        "budgets/import_preview.html",
+        {
+            "plan": plan,
+            "token": token,
+            "created": plan.with_action(CREATED),
+            "changed": plan.with_action(CHANGED),
+            "unchanged_count": len(plan.with_action(UNCHANGED)),
+        },
+        status=200 if plan.is_valid else 422,
+    )

@@ -1,0 +1,181 @@
+"""Broken workbooks: each is refused with a message that says what to fix and where, and
+the database is left exactly as it was."""
+
+import zipfile
+from io import BytesIO
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from budgets.workbook_import import plan_work_plan_import
+from tests.workbooks import (
+    AGENCY,
+    CODE,
+    CONTRACTS,
+    INT_PERSONNEL,
+    PARTNER,
+    Q1,
+    SOURCE,
+    TITLE,
+    database_dump,
+    editable,
+    exported,
+    row_of,
+    saved,
+)
+
+
+def edit(change):
+    """A broken workbook made from the CISP export by `change(sheet)`."""
+
+    def build(data: bytes) -> bytes:
+        workbook = editable(data)
+        change(workbook["Work plan"])
+        return saved(workbook)
+
+    return build
+
+
+def set_cell(column, code, value):
+    def change(sheet):
+        sheet.cell(row_of(sheet, code), _index(column)).value = value
+
+    return edit(change)
+
+
+def _index(column: str) -> int:
+    return ord(column) - ord("A") + 1
+
+
+def zip_of(entries: dict[str, bytes]) -> bytes:
+    stream = BytesIO()
+    with zipfile.ZipFile(stream, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in entries.items():
+            archive.writestr(name, content)
+    return stream.getvalue()
+
+
+def with_entity_expansion(data):
+    """A "billion laughs" in the shared strings: defusedxml refuses entity declarations."""
+    entries = {}
+    with zipfile.ZipFile(BytesIO(data)) as archive:
+        for name in archive.namelist():
+            entries[name] = archive.read(name)
+    bomb = b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]>'
+    workbook = entries["xl/workbook.xml"]
+    if workbook.startswith(b"<?xml"):
+        workbook = workbook.split(b"?>", 1)[1]
+    entries["xl/workbook.xml"] = bomb + workbook
+    return zip_of(entries)
+
+
+def rename_sheet(data):
+    workbook = editable(data)
+    workbook["Work plan"].title = "Plan"
+    return saved(workbook)
+
+
+def drop_header(label):
+    def change(sheet):
+        for cell in sheet[3]:
+            if cell.value == label:
+                cell.value = None
+
+    return edit(change)
+
+
+def insert_output(sheet):
+    sheet.insert_rows(5)
+    sheet["A5"] = "JP Output 9.9 Not in the results chain"
+
+
+def duplicate_code(sheet):
+    sheet.cell(row_of(sheet, "1.1.3"), _index(CODE), "1.1.2")
+
+
+CORPUS = [
+    # name, how to break the export, settings, message, (row, column) or None
+    ("empty file", lambda data: b"", {}, "The file is empty.", None),
+    ("not a zip", lambda data: b"Activity code;Activity\n1.1.1;x\n", {}, "not a readable Excel workbook", None),
+    ("zip without a workbook", lambda data: zip_of({"readme.txt": b"hello"}), {}, "not a readable Excel", None),
+    ("damaged workbook", lambda data: data[: len(data) // 2], {}, "not a readable Excel workbook", None),
+    ("xml entity expansion", with_entity_expansion, {}, "not a readable Excel workbook", None),
+    ("too large", lambda data: data, {"WORKBOOK_MAX_UPLOAD_BYTES": 1000}, "the largest accepted is", None),
+    ("zip bomb", lambda data: zip_of({"[Content_Types].xml": b"", "xl/workbook.xml": b" " * 5_000_000}), {},
+     "compressed more than 100 to 1", None),
+    ("too many parts", lambda data: data, {"WORKBOOK_MAX_ZIP_ENTRIES": 5}, "at most 5 are accepted", None),
+    ("unpacks too large", lambda data: data, {"WORKBOOK_MAX_UNCOMPRESSED_BYTES": 1000}, "unpacks to", None),
+    ("too many rows", lambda data: data, {"WORKBOOK_MAX_ROWS": 20}, "more than 20 rows", (21, "")),
+    ("no work plan sheet", rename_sheet, {}, 'The workbook has no sheet "Work plan" (it has: Plan,', None),
+    ("no header row", edit(lambda sheet: sheet.delete_rows(3)), {}, "No header row found", None),
+    ("missing column", drop_header("UN agency"), {}, 'The required column "UN agency" is missing.', (3, "")),
+    ("unknown agency", set_cell(AGENCY, "1.1.2", "UNICEF"), {}, "Unknown UN agency (known: FAO, ILO, UNDP, UNESCO)",
+     ("1.1.2", "H (UN agency)")),
+    ("empty agency", set_cell(AGENCY, "1.1.2", None), {}, "The UN agency is empty.", ("1.1.2", "H (UN agency)")),
+    ("unknown partner", set_cell(PARTNER, "1.1.2", "MoX"), {}, "Unknown responsible party",
+     ("1.1.2", "I (Responsible party)")),
+    ("unknown source", set_cell(SOURCE, "1.1.2", "Gates"), {}, "Unknown source of funds",
+     ("1.1.2", "J (Source of funds)")),
+    ("amounts without source", set_cell(SOURCE, "1.1.2", None), {}, "source of funds is empty",
+     ("1.1.2", "J (Source of funds)")),
+    ("unknown output", edit(insert_output), {}, "Unknown JP output 9.9", (5, "A (Annual target)")),
+    ("duplicate code", edit(duplicate_code), {}, "The activity code 1.1.2 is also on row 6.", (7, "B (Activity code)")),
+    ("negative amount", set_cell(CONTRACTS, "1.1.2", -5), {}, "A budget amount cannot be negative.",
+     ("1.1.2", "M (Contracts)")),
+    ("text amount", set_cell(CONTRACTS, "1.1.2", "five hundred"), {}, "Not an amount",
+     ("1.1.2", "M (Contracts)")),
+    ("three decimals", set_cell(INT_PERSONNEL, "1.1.2", 10.555), {}, "at most two decimals",
+     ("1.1.2", "K (Int personnel)")),
+    ("formula amount", set_cell(CONTRACTS, "1.1.2", "=100+200"), {}, "A formula: type the amount",
+     ("1.1.2", "M (Contracts)")),
+    ("unreadable quarter", set_cell(Q1, "1.1.2", "maybe"), {}, 'Mark a planned quarter with "x"', ("1.1.2", "D (Q1)")),
+    ("empty title", set_cell(TITLE, "1.1.2", None), {}, "The activity's title is empty.", ("1.1.2", "C (Activity)")),
+    ("code outside its output", set_cell(CODE, "1.1.2", "2.1.77"), {},
+     "Activity 2.1.77 does not belong to JP Output 1.1.", ("1.1.2", "B (Activity code)")),
+    ("coded row without code", set_cell(CODE, "1.1.2", None), {}, "An activity under a JP output needs a code.",
+     ("1.1.2", "B (Activity code)")),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("name", "breaks", "limits", "message", "where"), CORPUS, ids=[c[0] for c in CORPUS])
+def test_a_broken_workbook_is_refused_with_a_precise_message(cisp, settings, tmp_path, name, breaks, limits,
+                                                            message, where):  # fmt: skip
+    data = exported(cisp)
+    if where and isinstance(where[0], str):
+        where = (row_of(editable(data)["Work plan"], where[0]), where[1])
+    broken = breaks(data)
+    for setting, value in limits.items():
+        setattr(settings, setting, value)
+    before = database_dump()
+
+    plan = plan_work_plan_import(work_plan=cisp, data=broken)
+
+    assert not plan.is_valid
+    assert any(message in str(problem) for problem in plan.problems), [str(p) for p in plan.problems]
+    if where:
+        problem = next(problem for problem in plan.problems if message in str(problem))
+        assert (problem.sheet, problem.row, problem.column) == ("Work plan", *where)
+    path = tmp_path / "broken.xlsx"
+    path.write_bytes(broken)
+    with pytest.raises(CommandError, match="nothing was imported"):
+        call_command("import_workplan", str(path), "--year", "1")
+    assert database_dump() == before
+
+
+def test_every_problem_of_a_file_is_reported_at_once(cisp):
+    def break_three(sheet):
+        sheet.cell(row_of(sheet, "1.1.1"), _index(AGENCY), "UNICEF")
+        sheet.cell(row_of(sheet, "2.1.1"), _index(CONTRACTS), -1)
+        sheet.cell(row_of(sheet, "3.3.4"), _index(Q1), "?")
+
+    plan = plan_work_plan_import(work_plan=cisp, data=edit(break_three)(exported(cisp)))
+    assert len(plan.problems) == 3
+    assert [problem.column for problem in plan.problems] == ["H (UN agency)", "M (Contracts)", "D (Q1)"]
+
+
+def test_a_problem_reads_as_sheet_row_column_and_value(cisp):
+    plan = plan_work_plan_import(work_plan=cisp, data=set_cell(CONTRACTS, "1.1.2", -5)(exported(cisp)))
+    assert str(plan.problems[0]) == (
+        'sheet "Work plan", row 6, column M (Contracts), value “-5”: A budget amount cannot be negative.'
+    )

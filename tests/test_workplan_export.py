@@ -1,0 +1,151 @@
+import json
+import shutil
+import subprocess
+from decimal import Decimal
+from io import BytesIO, StringIO
+
+import pytest
+from django.core.management import call_command
+from openpyxl import load_workbook
+
+from budgets.money import indirect_cost
+from budgets.selectors import work_plan_budget
+from budgets.workbook_import import plan_work_plan_import
+from tests.factories import make_activity, make_budget_line
+from tests.workbooks import CODE, COMMENTS, MGT_SUPPORT, TITLE, exported, row_of
+from workplan.models import Activity
+
+
+def test_the_work_plan_sheet_mirrors_the_programme_layout(cisp):
+    workbook = load_workbook(BytesIO(exported(cisp)))
+    assert workbook.sheetnames == ["Work plan", "Budget lines", "Read me"]
+    sheet = workbook["Work plan"]
+    assert sheet["A2"].value == "Budget including 7% indirect costs"
+    assert [cell.value for cell in sheet[3]] == [
+        "Annual target", "Activity code", "Activity", "Q1", "Q2", "Q3", "Q4", "UN agency", "Responsible party",
+        "Source of funds", "Int personnel", "Nat personnel", "Contracts", "Training", "Transport", "Supplies",
+        "Equipment", "Travel", "Miscellaneous", "Mgt support", "Total", "Comments",
+    ]  # fmt: skip
+    assert sheet.freeze_panes == "D4"
+    assert sheet["A4"].value.startswith("JP Output 1.1 National capacity")
+    row = row_of(sheet, "1.1.1")
+    assert sheet[f"D{row}"].value == "x" and sheet[f"E{row}"].value is None
+    assert sheet[f"K{row}"].value == 500 and sheet[f"K{row}"].number_format == "#,##0.00"
+    assert sheet[f"{MGT_SUPPORT}{row}"].value == f"=ROUND(SUM(K{row}:S{row})*0.07,2)"
+    assert sheet[f"U{row}"].value == f"=SUM(K{row}:S{row})+T{row}"
+    assert sheet[f"C{row}"].alignment.wrap_text
+    other = row_of(sheet, "Programme formulation") - 2
+    assert sheet[f"A{other}"].value == "Other"
+    total = sheet.max_row
+    assert sheet[f"A{total}"].value == "TOTAL"
+    assert sheet[f"K{total}"].value == f"=SUM(K4:K{total - 1})"
+    assert sheet.column_dimensions["C"].width == 48
+
+
+def test_the_budget_lines_sheet_has_one_row_per_line_and_mgt_support(cisp):
+    sheet = load_workbook(BytesIO(exported(cisp)))["Budget lines"]
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    lines = [row for row in rows if row[1] == "1.1.1"]
+    assert [(row[6], row[7]) for row in lines] == [
+        ("Int personnel", 500),
+        ("Nat personnel", 434),
+        ("Mgt support", 65.38),
+    ]
+    total = sum(Decimal(str(row[7])) for row in rows)
+    assert total == work_plan_budget(cisp).listed.total
+
+
+def test_the_read_me_lists_agencies_partners_and_outputs(cisp):
+    sheet = load_workbook(BytesIO(exported(cisp)))["Read me"]
+    first_column = [row[0] for row in sheet.iter_rows(values_only=True)]
+    for expected in ["UN agencies", "UNESCO", "National partners", "MoCFA", "JP outputs", "3.2", "Mgt support"]:
+        assert expected in first_column
+
+
+def test_user_text_is_written_as_text_never_as_a_formula(cisp):
+    activity = Activity.objects.get(work_plan=cisp, code="1.1.1")
+    activity.implementation_comment = "=1+1"
+    activity.title = '=HYPERLINK("http://evil.example","click")'
+    activity.annual_target = "@SUM(A1)"
+    activity.save()
+    data = exported(cisp)
+    sheet = load_workbook(BytesIO(data))["Work plan"]
+    row = row_of(sheet, "1.1.1")
+    for column, text in [(COMMENTS, "=1+1"), (TITLE, activity.title), ("A", "@SUM(A1)")]:
+        assert sheet[f"{column}{row}"].data_type == "s"
+        assert sheet[f"{column}{row}"].value == text
+    lines = load_workbook(BytesIO(data))["Budget lines"]
+    assert all(row[2].data_type == "s" for row in lines.iter_rows(min_row=2) if row[1].value == "1.1.1")
+    # ...and it comes back exactly.
+    plan = plan_work_plan_import(work_plan=cisp, data=data)
+    assert {planned.action for planned in plan.activities} == {"unchanged"}
+
+
+def test_a_code_that_looks_like_a_number_stays_text(cisp):
+    sheet = load_workbook(BytesIO(exported(cisp)))["Work plan"]
+    assert sheet[f"{CODE}{row_of(sheet, '2.1.10')}"].data_type == "s"
+
+
+def test_export_workplan_command_writes_the_workbook(cisp, tmp_path):
+    path = tmp_path / "plan.xlsx"
+    call_command("export_workplan", "--year", "1", "-o", str(path), stdout=StringIO())
+    assert load_workbook(path, read_only=True).sheetnames == ["Work plan", "Budget lines", "Read me"]
+
+
+@pytest.mark.skipif(
+    shutil.which("soffice") is None,
+    reason="LibreOffice is not installed, so the sheet's formulas cannot be recalculated: "
+    "install it with `apt-get install -y libreoffice-calc-nogui` (Debian/Ubuntu) to run this test.",
+)
+def test_the_formulas_of_the_exported_sheet_give_the_app_totals_to_the_cent(cisp, tmp_path):
+    # Direct totals whose 7% ends in half a cent, where float arithmetic could round the other way.
+    for n, amount in enumerate(["4673.50", "150.50", "1.50", "12345.50", "0.50", "71428.50"], start=50):
+        make_budget_line(make_activity(cisp, f"1.1.{n}"), amount)
+    source = tmp_path / "plan.xlsx"
+    source.write_bytes(exported(cisp))
+    out = tmp_path / "calculated"
+    subprocess.run(
+        ["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo-profile", "--convert-to", "xlsx",
+         "--outdir", str(out), str(source)],
+        check=True, capture_output=True, timeout=180,
+    )  # fmt: skip
+    sheet = load_workbook(out / "plan.xlsx", data_only=True)["Work plan"]
+    budget = work_plan_budget(cisp)
+    rate = cisp.programme.indirect_cost_rate
+
+    def cents(value) -> Decimal:
+        return Decimal(str(value)).quantize(Decimal("0.01"))
+
+    for activity in Activity.objects.filter(work_plan=cisp):
+        row = row_of(sheet, activity.code or activity.title)
+        figures = budget.by_activity[activity.pk]
+        assert cents(sheet[f"{MGT_SUPPORT}{row}"].value) == indirect_cost(figures.direct, rate) == figures.indirect
+        assert cents(sheet[f"U{row}"].value) == figures.total
+    summary = json.loads(_budget_summary_json())
+    total_row = [cell.value for cell in sheet[sheet.max_row]]
+    assert total_row[0] == "TOTAL"
+    category_totals = dict(zip([cell.value for cell in sheet[3]][10:19], total_row[10:19], strict=True))
+    for name, value in category_totals.items():
+        assert f"{cents(value or 0):.2f}" == summary["by_category"][name]
+    assert f"{cents(total_row[19]):.2f}" == summary["indirect"] == summary["by_category"]["Mgt support"]
+    assert f"{cents(total_row[20]):.2f}" == summary["total"]
+
+
+def _budget_summary_json() -> str:
+    out = StringIO()
+    call_command("budget_summary", "--year", "1", "--json", stdout=out)
+    return out.getvalue()
+
+
+def test_export_and_import_run_a_constant_number_of_queries(cisp, django_assert_max_num_queries):
+    with django_assert_max_num_queries(12) as small_export:
+        data = exported(cisp)
+    with django_assert_max_num_queries(12) as small_import:
+        plan_work_plan_import(work_plan=cisp, data=data)
+    for n in range(200):
+        make_budget_line(make_activity(cisp, f"1.1.{100 + n}"), "100.00")
+    with django_assert_max_num_queries(len(small_export.captured_queries)):
+        data = exported(cisp)
+    with django_assert_max_num_queries(len(small_import.captured_queries)):
+        plan = plan_work_plan_import(work_plan=cisp, data=data)
+    assert len(plan.activities) == 235

@@ -1,0 +1,158 @@
+from decimal import Decimal
+from io import StringIO
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from budgets.import_plan import CHANGED, CREATED
+from budgets.models import BudgetLine
+from budgets.services import import_work_plan
+from budgets.workbook_import import plan_work_plan_import
+from tests.workbooks import (
+    AGENCY,
+    COMMENTS,
+    CONTRACTS,
+    INT_PERSONNEL,
+    MGT_SUPPORT,
+    PARTNER,
+    Q1,
+    database_dump,
+    editable,
+    exported,
+    row_of,
+    saved,
+    sheet_data,
+)
+from workplan.models import Activity, Agency, FocalPoint
+from workplan.roles import Role
+
+
+def test_export_import_export_gives_the_same_workbook_and_leaves_the_database_alone(cisp):
+    before = database_dump()
+    first = exported(cisp)
+    plan = plan_work_plan_import(work_plan=cisp, data=first)
+    assert plan.is_valid, [str(problem) for problem in plan.problems]
+    assert plan.warnings == []
+    assert len(plan.activities) == Activity.objects.filter(work_plan=cisp).count() == 35
+    assert {planned.action for planned in plan.activities} == {"unchanged"}
+    summary = import_work_plan(plan=plan)
+    assert (summary.created, summary.changed, summary.unchanged) == (0, 0, 35)
+    assert database_dump() == before
+    assert sheet_data(exported(cisp)) == sheet_data(first)
+
+
+def test_uncoded_activities_are_matched_by_title(cisp):
+    plan = plan_work_plan_import(work_plan=cisp, data=exported(cisp))
+    uncoded = {planned.values["title"]: planned.existing for planned in plan.activities if not planned.code}
+    assert set(uncoded) == {"Programme formulation", "Baseline survey"}
+    assert all(activity is not None for activity in uncoded.values())
+
+
+def test_an_edited_workbook_changes_creates_and_records_history_with_the_user(cisp):
+    coordinator = User.objects.create_user("coordinator")
+    coordinator.groups.add(Group.objects.get(name=Role.COORDINATOR))
+    workbook = editable(exported(cisp))
+    sheet = workbook["Work plan"]
+    row = row_of(sheet, "1.1.1")
+    sheet[f"{CONTRACTS}{row}"] = "1,234.50"
+    sheet[f"{INT_PERSONNEL}{row}"] = None
+    sheet[f"{Q1}{row}"] = None
+    sheet[f"{MGT_SUPPORT}{row}"] = 1  # typed over the formula: a warning, not trusted
+    sheet.insert_rows(row + 1)
+    new = row + 1
+    for column, value in {"B": "1.1.99", "C": " A new activity ", "E": "X", "F": "✓", AGENCY: "unesco",
+                          PARTNER: "Ministry of Culture and Fine Arts", "J": "mdg-f", INT_PERSONNEL: 1000,
+                          CONTRACTS: 99.99, COMMENTS: "=1+1"}.items():  # fmt: skip
+        sheet[f"{column}{new}"] = value
+    sheet[f"{COMMENTS}{new}"].data_type = "s"
+    plan = plan_work_plan_import(work_plan=cisp, data=saved(workbook), user=coordinator)
+    assert plan.is_valid, [str(problem) for problem in plan.problems]
+    assert [planned.code for planned in plan.with_action(CHANGED)] == ["1.1.1"]
+    assert [planned.code for planned in plan.with_action(CREATED)] == ["1.1.99"]
+    assert any("Mgt support is computed as 116.80" in str(warning) for warning in plan.warnings)
+    version = Activity.objects.get(work_plan=cisp, code="1.1.1").version
+
+    import_work_plan(plan=plan, user=coordinator)
+
+    changed = Activity.objects.get(work_plan=cisp, code="1.1.1")
+    assert changed.version == version + 1
+    assert changed.planned_quarters == []
+    lines = {line.category.code: line.amount for line in changed.budget_lines.all()}
+    assert lines == {"nat-personnel": Decimal("434.00"), "contracts": Decimal("1234.50")}
+    created = Activity.objects.get(work_plan=cisp, code="1.1.99")
+    assert created.title == "A new activity"
+    assert created.planned_quarters == [2, 3]
+    assert created.agency.code == "UNESCO" and created.responsible_party.code == "MoCFA"
+    assert created.implementation_comment == "=1+1"
+    assert created.output.code == "1.1"
+    assert created.sort_key < Activity.objects.get(work_plan=cisp, code="1.2.1").sort_key
+    assert {line.amount for line in created.budget_lines.all()} == {Decimal("1000.00"), Decimal("99.99")}
+    # History: who, and why, for the activity and each line written or deleted.
+    assert changed.history.first().history_user == coordinator
+    assert changed.history.first().history_change_reason == "Imported from Excel"
+    assert created.history.get().history_type == "+"
+    deleted = BudgetLine.history.filter(activity_id=changed.pk, category__code="int-personnel", history_type="-")
+    assert deleted.get().history_user == coordinator
+    assert BudgetLine.history.filter(activity_id=created.pk, history_user=coordinator).count() == 2
+
+
+def test_a_second_import_of_the_edited_workbook_changes_nothing(cisp):
+    workbook = editable(exported(cisp))
+    sheet = workbook["Work plan"]
+    sheet[f"{CONTRACTS}{row_of(sheet, '2.1.1')}"] = 2500
+    data = saved(workbook)
+    import_work_plan(plan=plan_work_plan_import(work_plan=cisp, data=data))
+    again = plan_work_plan_import(work_plan=cisp, data=data)
+    assert {planned.action for planned in again.activities} == {"unchanged"}
+
+
+@pytest.fixture
+def unesco_focal_point(db):
+    user = User.objects.create_user("unesco")
+    user.groups.add(Group.objects.get(name=Role.FOCAL_POINT))
+    FocalPoint.objects.create(user=user, agency=Agency.objects.get(code="UNESCO"))
+    return user
+
+
+def test_a_focal_point_imports_their_agency_rows_and_may_leave_others_untouched(cisp, unesco_focal_point):
+    workbook = editable(exported(cisp))
+    sheet = workbook["Work plan"]
+    sheet[f"{CONTRACTS}{row_of(sheet, '1.1.1')}"] = 10  # UNESCO
+    plan = plan_work_plan_import(work_plan=cisp, data=saved(workbook), user=unesco_focal_point)
+    assert plan.is_valid, [str(problem) for problem in plan.problems]
+
+
+def test_a_focal_point_may_not_change_another_agency_rows(cisp, unesco_focal_point):
+    before = database_dump()
+    workbook = editable(exported(cisp))
+    sheet = workbook["Work plan"]
+    ilo_row = row_of(sheet, "2.1.1")
+    sheet[f"{CONTRACTS}{ilo_row}"] = 10
+    moved_row = row_of(sheet, "1.1.2")
+    sheet[f"{AGENCY}{moved_row}"] = "FAO"  # a UNESCO activity given away
+    plan = plan_work_plan_import(work_plan=cisp, data=saved(workbook), user=unesco_focal_point)
+    assert [problem.row for problem in plan.problems] == [moved_row, ilo_row]
+    assert all("only activities of UNESCO" in str(problem) for problem in plan.problems)
+    assert database_dump() == before
+
+
+def test_import_workplan_command_dry_run_writes_nothing_and_checks_the_user(cisp, tmp_path, unesco_focal_point):
+    workbook = editable(exported(cisp))
+    sheet = workbook["Work plan"]
+    sheet[f"{CONTRACTS}{row_of(sheet, '2.1.1')}"] = 1  # an ILO activity
+    path = tmp_path / "plan.xlsx"
+    path.write_bytes(saved(workbook))
+    before = database_dump()
+    out = StringIO()
+    call_command("import_workplan", str(path), "--year", "1", "--dry-run", stdout=out)
+    assert "changed: 2.1.1" in out.getvalue() and "nothing written" in out.getvalue()
+    assert database_dump() == before
+    with pytest.raises(CommandError, match="nothing was imported"):
+        call_command("import_workplan", str(path), "--year", "1", "--user", "unesco", stderr=StringIO())
+    User.objects.create_user("nobody")
+    with pytest.raises(CommandError, match="nobody may not import work plans"):
+        call_command("import_workplan", str(path), "--year", "1", "--user", "nobody")
+    call_command("import_workplan", str(path), "--year", "1", stdout=StringIO())
+    assert database_dump() != before

@@ -1,0 +1,119 @@
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from budgets.models import BudgetLine
+from tests.workbooks import AGENCY, CONTRACTS, database_dump, editable, exported, row_of, saved
+from workplan.models import Activity, Agency, FocalPoint
+from workplan.roles import Role
+
+
+def user_with_role(username: str, role: Role, agency: str | None = None) -> User:
+    user = User.objects.create_user(username, password="x")
+    user.groups.add(Group.objects.get(name=role))
+    if agency:
+        FocalPoint.objects.create(user=user, agency=Agency.objects.get(code=agency))
+    return user
+
+
+def upload(client, work_plan, data: bytes):
+    workbook = SimpleUploadedFile("plan.xlsx", data, content_type="application/octet-stream")
+    return client.post(reverse("budgets:import"), {"work_plan": work_plan.pk, "workbook": workbook})
+
+
+def edited(work_plan, code: str, column: str, value) -> bytes:
+    workbook = editable(exported(work_plan))
+    sheet = workbook["Work plan"]
+    sheet[f"{column}{row_of(sheet, code)}"] = value
+    return saved(workbook)
+
+
+@pytest.mark.parametrize("name", ["budgets:import", "budgets:import_confirm"])
+def test_anonymous_users_are_sent_to_login(client, cisp, name):
+    response = client.get(reverse(name))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+def test_anonymous_users_cannot_download(client, cisp):
+    response = client.get(reverse("budgets:export", args=[cisp.pk]))
+    assert response.status_code == 302 and response.url.startswith(reverse("login"))
+
+
+def test_a_pmc_member_may_download_but_not_import(client, cisp):
+    client.force_login(user_with_role("pmc", Role.PMC_MEMBER))
+    download = client.get(reverse("budgets:export", args=[cisp.pk]))
+    assert download.status_code == 200
+    assert download["Content-Disposition"] == 'attachment; filename="work-plan-MDGF-1838-G-KHM-year-1.xlsx"'
+    assert b"".join(download.streaming_content)[:2] == b"PK"
+    assert client.get(reverse("budgets:import")).status_code == 403
+    assert upload(client, cisp, exported(cisp)).status_code == 403
+    assert client.post(reverse("budgets:import_confirm"), {"token": "x"}).status_code == 403
+
+
+def test_a_coordinator_previews_then_confirms(client, cisp, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    coordinator = user_with_role("coordinator", Role.COORDINATOR)
+    client.force_login(coordinator)
+    page = client.get(reverse("budgets:import"))
+    assert reverse("budgets:export", args=[cisp.pk]) in page.content.decode()
+
+    preview = upload(client, cisp, edited(cisp, "2.1.1", CONTRACTS, "3,000"))
+    assert preview.status_code == 200
+    text = preview.content.decode()
+    assert "To change" in text and "2.1.1" in text and "budget lines" in text
+    line = BudgetLine.objects.get(activity__code="2.1.1", category__code="contracts")
+    assert line.amount == Decimal("2000.00")  # nothing written yet
+
+    token = preview.context["token"]
+    done = client.post(reverse("budgets:import_confirm"), {"token": token}, follow=True)
+    assert "1 changed" in done.content.decode()
+    line.refresh_from_db()
+    assert line.amount == Decimal("3000.00")
+    assert line.history.first().history_user == coordinator
+    assert not list((tmp_path / "work-plan-imports").iterdir())
+    # The same confirmation cannot be replayed.
+    again = client.post(reverse("budgets:import_confirm"), {"token": token}, follow=True)
+    assert "no longer waiting" in again.content.decode()
+
+
+def test_a_broken_workbook_lists_its_problems_and_writes_nothing(client, cisp):
+    client.force_login(user_with_role("coordinator", Role.COORDINATOR))
+    before = database_dump()
+    response = upload(client, cisp, edited(cisp, "2.1.1", CONTRACTS, -1))
+    assert response.status_code == 422
+    text = response.content.decode()
+    assert "A budget amount cannot be negative." in text and "M (Contracts)" in text
+    assert response.context["token"] is None
+    assert database_dump() == before
+
+
+def test_a_focal_point_of_another_agency_is_refused(client, cisp):
+    client.force_login(user_with_role("fao", Role.FOCAL_POINT, agency="FAO"))
+    before = database_dump()
+    response = upload(client, cisp, edited(cisp, "2.1.1", CONTRACTS, 1))  # an ILO activity
+    assert response.status_code == 422
+    assert "You may import only activities of FAO" in response.content.decode()
+    assert database_dump() == before
+
+
+def test_a_focal_point_imports_their_own_agency_rows(client, cisp):
+    client.force_login(user_with_role("ilo", Role.FOCAL_POINT, agency="ILO"))
+    preview = upload(client, cisp, edited(cisp, "2.1.1", CONTRACTS, 1))
+    assert preview.status_code == 200
+    client.post(reverse("budgets:import_confirm"), {"token": preview.context["token"]})
+    activity = Activity.objects.get(work_plan=cisp, code="2.1.1")
+    assert activity.budget_lines.get(category__code="contracts").amount == Decimal("1.00")
+    assert activity.version == 2
+
+
+def test_an_activity_saved_meanwhile_is_not_overwritten(client, cisp):
+    client.force_login(user_with_role("coordinator", Role.COORDINATOR))
+    preview = upload(client, cisp, edited(cisp, "2.1.1", AGENCY, "FAO"))
+    Activity.objects.filter(work_plan=cisp, code="2.1.1").update(version=5)  # saved in the browser
+    response = client.post(reverse("budgets:import_confirm"), {"token": preview.context["token"]}, follow=True)
+    assert "changed by someone else meanwhile" in response.content.decode()
+    assert Activity.objects.get(work_plan=cisp, code="2.1.1").agency.code == "ILO"

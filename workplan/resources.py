@@ -1,0 +1,46 @@
+from import_export import fields
+
+from workplan.models import Activity, Agency, Output, Partner, WorkPlan
+from workplan.spreadsheets import CachedForeignKeyWidget, HistoryModelResource
+
+
+def work_plan_key(work_plan: WorkPlan) -> str:
+    """A work plan in a cell: "MDGF-1838-G-KHM/1" (programme code / year)."""
+    return f"{work_plan.programme.code}/{work_plan.year}"
+
+
+def work_plan_widget() -> CachedForeignKeyWidget:
+    return CachedForeignKeyWidget(WorkPlan, key=work_plan_key, queryset=WorkPlan.objects.select_related("programme"))
+
+
+class ActivityResource(HistoryModelResource):
+    work_plan = fields.Field("work_plan", "work_plan", widget=work_plan_widget())
+    output = fields.Field("output", "output", widget=CachedForeignKeyWidget(Output))
+    agency = fields.Field("agency", "agency", widget=CachedForeignKeyWidget(Agency))
+    responsible_party = fields.Field("responsible_party", "responsible_party", widget=CachedForeignKeyWidget(Partner))
+
+    class Meta(HistoryModelResource.Meta):
+        model = Activity
+        fields = [
+            "work_plan", "output", "code", "title", "annual_target", "agency", "responsible_party",
+            "planned_q1", "planned_q2", "planned_q3", "planned_q4", "status", "implementation_comment",
+        ]  # fmt: skip
+        import_id_fields = ["work_plan", "code"]
+
+    def get_queryset(self):
+        return Activity.objects.select_related("work_plan__programme", "output", "agency", "responsible_party")
+
+    def get_instance(self, instance_loader, row):
+        """By code within the work plan; activities without a code (under "Other") by title."""
+        work_plan = self.fields["work_plan"].clean(row)
+        code = (row.get("code") or "").strip()
+        if work_plan is None:
+            return None
+        lookup = {"code": code} if code else {"code": "", "title": (row.get("title") or "").strip()}
+        return Activity.objects.filter(work_plan=work_plan, **lookup).first()
+
+    def before_save_instance(self, instance, row, **kwargs):
+        # The browser app's optimistic lock: an edit based on the version before this import is refused.
+        if instance.pk:
+            instance.version += 1
+        super().before_save_instance(instance, row, **kwargs)
