@@ -1,11 +1,11 @@
 import json
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
 from budgets.money import format_amount
 from budgets.selectors import INDIRECT_COST_LABEL, TOTAL_LABEL, work_plan_budget
-from workplan.models import Programme, WorkPlan
+from workplan.management.work_plan_argument import add_work_plan_arguments, work_plan_from_options
 
 
 class Command(BaseCommand):
@@ -15,30 +15,15 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--year", type=int, required=True, help="Programme year of the work plan, from 1.")
-        parser.add_argument("--programme", help="MPTF project ID; needed only when there are several programmes.")
+        add_work_plan_arguments(parser)
         parser.add_argument("--json", action="store_true", help="Print one JSON object; amounts as strings.")
 
-    def handle(self, *args, year, programme, json: bool, **options):
-        budget = work_plan_budget(self._work_plan(year, programme))
+    def handle(self, *args, json: bool, **options):
+        budget = work_plan_budget(work_plan_from_options(options))
         if json:
             self.stdout.write(self._as_json(budget))
         else:
             self._print_table(budget)
-
-    def _work_plan(self, year: int, mptf_project_id: str | None) -> WorkPlan:
-        programmes = Programme.objects.all()
-        if mptf_project_id:
-            programmes = programmes.filter(mptf_project_id=mptf_project_id)
-        if programmes.count() != 1:
-            raise CommandError(
-                _("Name the programme with --programme (one of: %(ids)s).")
-                % {"ids": ", ".join(programmes.values_list("mptf_project_id", flat=True)) or _("none loaded")}
-            )
-        try:
-            return WorkPlan.objects.select_related("programme").get(programme=programmes.get(), year=year)
-        except WorkPlan.DoesNotExist:
-            raise CommandError(_("There is no work plan for year %(year)s.") % {"year": year}) from None
 
     @staticmethod
     def _as_json(budget) -> str:
