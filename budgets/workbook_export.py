@@ -39,11 +39,29 @@ from workplan.models import Activity, Agency, Output, Partner, WorkPlan
 
 # Named styles, registered once per workbook: a cell then only names its style, which keeps
 # a large export fast (and shows the styles in Excel's gallery).
-TEXT, AMOUNT, HEADER, GROUP, TOTAL, TITLE, NOTE = (
+TEXT, AMOUNT, HEADER, GROUP, TOTAL, TITLE, NOTE, QUARTER = (
     "CISP text", "CISP amount", "CISP header", "CISP output", "CISP total", "CISP title", "CISP note",
+    "CISP quarter",
 )  # fmt: skip
 TOP = Alignment(vertical="top")
 WRAP = Alignment(wrap_text=True, vertical="top")
+
+
+# Height of one line of 11-point text, in points; a column's width counts about one character.
+LINE_HEIGHT = 15
+
+
+def wrapped_row_height(texts_and_widths) -> int:
+    """Enough height for the longest wrapped text of a row: spreadsheet programs do not all
+    size rows to their wrapped text when opening a file (LibreOffice does not), so a long title
+    would otherwise print over the next row."""
+
+    def lines(text: str, width: int) -> int:
+        # Words wrap whole, so a line holds a little less than the column's width in characters.
+        per_line = max(width - 3, 1)
+        return sum(max(-(-len(paragraph) // per_line), 1) for paragraph in (text or "").splitlines() or [""])
+
+    return max((lines(text, width) for text, width in texts_and_widths), default=1) * LINE_HEIGHT
 
 
 def named_styles() -> list[NamedStyle]:
@@ -56,6 +74,7 @@ def named_styles() -> list[NamedStyle]:
         NamedStyle(TOTAL, font=Font(bold=True), number_format=AMOUNT_FORMAT),
         NamedStyle(TITLE, font=Font(bold=True, size=13)),
         NamedStyle(NOTE),
+        NamedStyle(QUARTER, alignment=Alignment(horizontal="center", vertical="top")),
     ]
 
 
@@ -135,6 +154,13 @@ def _write_work_plan_sheet(workbook, work_plan, categories, activities, amounts,
     mgt_letter = get_column_letter(last_category + 1)
     # Codes and titles stay in view while scrolling right, the headers while scrolling down.
     sheet.freeze_panes = f"D{HEADER_ROW + 1}"
+    # On paper: landscape, as wide as the page, the column headers on every page.
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = 9  # A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
 
     programme = work_plan.programme
     title = _("%(title)s: work plan year %(year)s (%(currency)s)") % {
@@ -146,6 +172,7 @@ def _write_work_plan_sheet(workbook, work_plan, categories, activities, amounts,
     sheet.append([text_cell(sheet, indirect_cost_note(rate), NOTE)])
     labels = [str(c.label) for c in LEADING_COLUMNS] + [c.name for c in categories]
     labels += [str(c.label) for c in TRAILING_COLUMNS]
+    sheet.row_dimensions[HEADER_ROW].height = 2 * LINE_HEIGHT  # "Activity code", "Responsible party" wrap
     sheet.append([text_cell(sheet, label, HEADER) for label in labels])
 
     row = HEADER_ROW
@@ -162,12 +189,20 @@ def _write_work_plan_sheet(workbook, work_plan, categories, activities, amounts,
                 text_cell(sheet, activity.title),
             ]
             for quarter in (activity.planned_q1, activity.planned_q2, activity.planned_q3, activity.planned_q4):
-                cells.append(QUARTER_MARK if quarter else None)
+                cells.append(text_cell(sheet, QUARTER_MARK if quarter else "", QUARTER))
             cells += [
                 text_cell(sheet, activity.agency.code),
                 text_cell(sheet, activity.responsible_party.code if activity.responsible_party else ""),
                 text_cell(sheet, ", ".join(sorted(sources[activity.pk]))),
             ]
+            sheet.row_dimensions[row].height = wrapped_row_height(
+                (text, column.width)
+                for text, column in zip(
+                    (activity.annual_target, activity.title, activity.implementation_comment),
+                    (LEADING_COLUMNS[0], LEADING_COLUMNS[2], TRAILING_COLUMNS[-1]),
+                    strict=True,
+                )
+            )
             by_category = amounts[activity.pk]
             cells += [amount_cell(sheet, by_category.get(category.pk)) for category in categories]
             direct = f"SUM({first_letter}{row}:{last_letter}{row})"

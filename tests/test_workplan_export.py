@@ -42,6 +42,19 @@ def test_the_work_plan_sheet_mirrors_the_programme_layout(cisp):
     assert sheet.column_dimensions["C"].width == 48
 
 
+def test_the_work_plan_sheet_prints_and_shows_its_wrapped_text(cisp):
+    sheet = load_workbook(BytesIO(exported(cisp)))["Work plan"]
+
+    assert sheet.page_setup.orientation == "landscape"
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage and sheet.page_setup.fitToWidth == 1
+    assert sheet.print_title_rows == "$3:$3"  # the column headers on every page
+    # Rows are as tall as their longest wrapped text: LibreOffice would otherwise print
+    # 1.1.4's five-line comment over the next row.
+    short, long = row_of(sheet, "1.1.1"), row_of(sheet, "1.1.4")
+    assert sheet.row_dimensions[short].height == 45  # "Establish a PMC, ..." wraps over three lines
+    assert sheet.row_dimensions[long].height > 4 * 15
+
+
 def test_the_budget_lines_sheet_has_one_row_per_line_and_mgt_support(cisp):
     sheet = load_workbook(BytesIO(exported(cisp)))["Budget lines"]
     rows = list(sheet.iter_rows(min_row=2, values_only=True))
