@@ -36,6 +36,7 @@ from budgets.workbook_layout import (
     indirect_cost_note,
 )
 from workplan.models import Activity, Agency, Output, Partner, WorkPlan
+from workplan.spreadsheets import LINE_HEIGHT, wrapped_row_height
 
 # Named styles, registered once per workbook: a cell then only names its style, which keeps
 # a large export fast (and shows the styles in Excel's gallery).
@@ -45,23 +46,6 @@ TEXT, AMOUNT, HEADER, GROUP, TOTAL, TITLE, NOTE, QUARTER = (
 )  # fmt: skip
 TOP = Alignment(vertical="top")
 WRAP = Alignment(wrap_text=True, vertical="top")
-
-
-# Height of one line of 11-point text, in points; a column's width counts about one character.
-LINE_HEIGHT = 15
-
-
-def wrapped_row_height(texts_and_widths) -> int:
-    """Enough height for the longest wrapped text of a row: spreadsheet programs do not all
-    size rows to their wrapped text when opening a file (LibreOffice does not), so a long title
-    would otherwise print over the next row."""
-
-    def lines(text: str, width: int) -> int:
-        # Words wrap whole, so a line holds a little less than the column's width in characters.
-        per_line = max(width - 3, 1)
-        return sum(max(-(-len(paragraph) // per_line), 1) for paragraph in (text or "").splitlines() or [""])
-
-    return max((lines(text, width) for text, width in texts_and_widths), default=1) * LINE_HEIGHT
 
 
 def named_styles() -> list[NamedStyle]:

@@ -17,6 +17,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from reports.selectors import QuarterlyReport
+from workplan.spreadsheets import wrapped_row_height
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 AMOUNT_FORMAT = "#,##0.00"
@@ -30,6 +31,7 @@ def _named_styles() -> list[NamedStyle]:
     """Fresh for each workbook: openpyxl binds a named style to the workbook it is added to."""
     return [
         NamedStyle("report-title", font=Font(bold=True, size=14)),
+        NamedStyle("report-subtitle"),
         NamedStyle(
             "report-header",
             font=Font(bold=True, color="FFFFFF"),
@@ -93,6 +95,7 @@ class _Sheet:
     def __init__(self, sheet: Worksheet, report: QuarterlyReport, title: str, widths: Sequence[int]):
         self.sheet = sheet
         self.row = 1
+        self.widths = list(widths)
         self.columns = len(widths)
         for index, width in enumerate(widths, start=1):
             sheet.column_dimensions[get_column_letter(index)].width = width
@@ -107,7 +110,8 @@ class _Sheet:
                     "end": report.period.end.isoformat(),
                     "currency": report.currency,
                 }
-            ]
+            ],
+            style="report-subtitle",
         )
         self.row = HEADER_ROW
         setup = sheet.page_setup
@@ -129,6 +133,11 @@ class _Sheet:
         """One row. Text goes into text cells whatever it starts with; Decimals and ints stay numbers;
         the columns numbered in `amounts` (from 0) get the amount format, other numbers the figure one."""
         number_style = {"report-total": "report-total-amount"}.get(style, "report-amount")
+        if style in ("report-text", "report-header"):  # the wrapped styles
+            texts = [
+                (value, width) for value, width in zip(values, self.widths, strict=False) if isinstance(value, str)
+            ]
+            self.sheet.row_dimensions[self.row].height = wrapped_row_height(texts)
         for column, value in enumerate(values, start=1):
             cell = self.sheet.cell(row=self.row, column=column, value=value)
             if isinstance(value, str):

@@ -1,5 +1,6 @@
-"""What every app's django-import-export resources share: foreign keys by code from one
-query per import, formula-safe export formats, all-or-nothing imports recorded in the history."""
+"""What every app's spreadsheets share: for django-import-export resources, foreign keys by
+code from one query per import, formula-safe export formats, all-or-nothing imports recorded in
+the history; for the workbooks the apps write, rows sized to their wrapped text."""
 
 from io import BytesIO
 
@@ -16,6 +17,22 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 # Spreadsheet programs run a cell starting with one of these as a formula (OWASP "CSV injection").
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 ADMIN_IMPORT_REASON = gettext_lazy("Imported in the admin")
+
+# Height of one line of 11-point text, in points; a column's width counts about one character.
+LINE_HEIGHT = 15
+
+
+def wrapped_row_height(texts_and_widths) -> int:
+    """Enough height for the longest wrapped text of a row: spreadsheet programs do not all
+    size rows to their wrapped text when opening a file (LibreOffice does not), so a long title
+    would otherwise print over the next row."""
+
+    def lines(text: str, width: int) -> int:
+        # Words wrap whole, so a line holds a little less than the column's width in characters.
+        per_line = max(width - 3, 1)
+        return sum(max(-(-len(paragraph) // per_line), 1) for paragraph in (text or "").splitlines() or [""])
+
+    return max((lines(text, width) for text, width in texts_and_widths), default=1) * LINE_HEIGHT
 
 
 def escape_for_csv(value):
