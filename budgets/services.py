@@ -80,7 +80,7 @@ def import_work_plan(*, plan: ImportPlan, user=None, seen_versions: dict[int, in
     reason = str(IMPORT_CHANGE_REASON)
     created = plan.with_action(CREATED)
     changed = plan.with_action(CHANGED)
-    _refuse_if_edited_meanwhile(changed, seen_versions or {})
+    _refuse_if_edited_meanwhile(changed, seen_versions)
 
     new_activities = []
     for planned in created:
@@ -107,15 +107,24 @@ def import_work_plan(*, plan: ImportPlan, user=None, seen_versions: dict[int, in
     return ImportSummary(created=len(created), changed=len(changed), unchanged=len(plan.with_action(UNCHANGED)))
 
 
-def _refuse_if_edited_meanwhile(changed, seen_versions: dict[int, int]) -> None:
-    """Someone may have saved an activity in the browser since the file was read."""
-    versions = {
-        planned.existing.pk: seen_versions.get(planned.existing.pk, planned.existing.version) for planned in changed
-    }
+def _refuse_if_edited_meanwhile(changed, seen_versions: dict[int, int] | None) -> None:
+    """Someone may have saved an activity in the browser since the user saw the preview.
+
+    `seen_versions` holds the version of every activity the file matched at preview, changed
+    or not: an activity the preview showed as unchanged, or did not match at all, must not be
+    overwritten now. None when the plan is applied as soon as it is read (the command line).
+    """
+    if seen_versions is None:
+        return
     current = dict(
-        Activity.objects.select_for_update().filter(pk__in=list(versions)).values_list("pk", "version").order_by()
+        Activity.objects.select_for_update()
+        .filter(pk__in=[planned.existing.pk for planned in changed])
+        .values_list("pk", "version")
+        .order_by()
     )
-    edited = [planned.label for planned in changed if current.get(planned.existing.pk) != versions[planned.existing.pk]]
+    edited = [
+        planned.label for planned in changed if seen_versions.get(planned.existing.pk) != current[planned.existing.pk]
+    ]
     if edited:
         raise ImportRefused(
             _("These activities were changed by someone else meanwhile; upload the file again: %(activities)s")

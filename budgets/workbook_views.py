@@ -66,7 +66,12 @@ def import_workbook(request: HttpRequest) -> HttpResponse:
         if plan.is_valid and (plan.with_action(CREATED) or plan.with_action(CHANGED)):
             token = uuid.uuid4().hex
             default_storage.save(f"{UPLOAD_FOLDER}/{token}.xlsx", ContentFile(data))
-            seen = {str(planned.existing.pk): planned.existing.version for planned in plan.with_action(CHANGED)}
+            # Every activity the file matches, not only those it changes: one saved by someone
+            # else before the confirmation must not be overwritten, whatever the preview showed.
+            seen = {
+                str(planned.existing.pk): planned.existing.version
+                for planned in [*plan.with_action(CHANGED), *plan.with_action(UNCHANGED)]
+            }
             request.session.setdefault(SESSION_KEY, {})[token] = {"work_plan": work_plan.pk, "versions": seen}
             request.session.modified = True
         return _preview(request, plan, token)

@@ -117,3 +117,19 @@ def test_an_activity_saved_meanwhile_is_not_overwritten(client, cisp):
     response = client.post(reverse("budgets:import_confirm"), {"token": preview.context["token"]}, follow=True)
     assert "changed by someone else meanwhile" in response.content.decode()
     assert Activity.objects.get(work_plan=cisp, code="2.1.1").agency.code == "ILO"
+
+
+def test_an_activity_the_preview_left_alone_but_someone_saved_meanwhile_is_not_reverted(client, cisp):
+    client.force_login(user_with_role("coordinator", Role.COORDINATOR))
+    preview = upload(client, cisp, edited(cisp, "2.1.1", AGENCY, "FAO"))  # 1.1.1 unchanged in the file
+    activity = Activity.objects.get(work_plan=cisp, code="1.1.1")
+    activity.implementation_comment = "Saved in the browser after the preview"
+    activity.version += 1
+    activity.save()
+
+    response = client.post(reverse("budgets:import_confirm"), {"token": preview.context["token"]}, follow=True)
+
+    assert "changed by someone else meanwhile" in response.content.decode()
+    activity.refresh_from_db()
+    assert activity.implementation_comment == "Saved in the browser after the preview"
+    assert Activity.objects.get(work_plan=cisp, code="2.1.1").agency.code == "ILO"  # all or nothing
