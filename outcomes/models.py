@@ -1,4 +1,4 @@
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -8,6 +8,14 @@ from simple_history.models import HistoricalRecords
 
 from workplan.models import Outcome, Output
 from workplan.natural_sort import NaturalSortKeyField
+
+
+def percent_of_target(value: Decimal | None, target: Decimal | None) -> Decimal | None:
+    """How far a value has gone toward its target, in percent to one decimal, rounded half-up.
+    Every page, chart and workbook shows this figure."""
+    if value is None or not target:
+        return None
+    return (Decimal(value) * 100 / target).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
 def plain_number(value: Decimal) -> str:

@@ -4,7 +4,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from outcomes.models import Indicator, IndicatorResult
+from outcomes.models import Indicator, IndicatorResult, percent_of_target
 from workplan.models import Activity, Programme
 
 
@@ -16,10 +16,7 @@ class IndicatorProgress:
     @property
     def percent_of_target(self) -> Decimal | None:
         """How far the latest value has gone toward the target, in percent (one decimal)."""
-        target = self.indicator.target
-        if self.latest is None or not target:
-            return None
-        return (self.latest.value * 100 / target).quantize(Decimal("0.1"))
+        return percent_of_target(self.latest.value if self.latest else None, self.indicator.target)
 
 
 def indicator_progress(programme: Programme) -> list[IndicatorProgress]:

@@ -21,6 +21,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from budgets.money import round_to_cent
+from outcomes.models import percent_of_target
 
 Number = Decimal | int
 Formatter = Callable[[Number], str]
@@ -134,7 +135,7 @@ def progress_bars(
             text = _("%(value)s of %(target)s (%(percent)s%%)") % {
                 "value": value_format(value),
                 "target": value_format(target),
-                "percent": _percent(value, target),
+                "percent": percent_of_target(value, target),
             }
         parts.append(f'<text x="{label_width + track + 6}" y="{y + 17}">{escape(text)}</text>')
     if not items:

@@ -10,20 +10,19 @@ import calendar
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from budgets.selectors import NO_OUTPUT_LABEL, BudgetFigures, WorkPlanBudget, work_plan_budget
-from outcomes.models import Indicator, IndicatorResult
+from outcomes.models import Indicator, IndicatorResult, percent_of_target
 from workplan.models import Activity, ActivityProgress, Output, WorkPlan
 from workplan.natural_sort import natural_sort_key
 
 QUARTERS = (1, 2, 3, 4)
 # An activity with one of these statuses needs nothing more: it is neither open nor late.
 CLOSED_STATUSES = frozenset({Activity.Status.COMPLETED, Activity.Status.CANCELLED})
-PERCENT_PLACES = Decimal("0.1")
 
 
 def add_months(day: date, months: int) -> date:
@@ -185,9 +184,7 @@ class IndicatorRow:
     @property
     def percent_of_target(self) -> Decimal | None:
         """The latest value as a share of the target, in percent to one decimal."""
-        if self.latest is None or not self.target:
-            return None
-        return (self.latest.value * 100 / self.target).quantize(PERCENT_PLACES, rounding=ROUND_HALF_UP)
+        return percent_of_target(self.latest.value if self.latest else None, self.target)
 
 
 @dataclass(frozen=True)

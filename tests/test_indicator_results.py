@@ -3,7 +3,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from outcomes.models import Indicator, IndicatorResult
+from outcomes.models import Indicator, IndicatorResult, percent_of_target
 
 
 @pytest.fixture
@@ -39,3 +39,16 @@ def test_the_indicator_page_shows_latest_result_and_progress(client_for, users, 
     page = client_for(users["coordinator"]).get(reverse("outcomes:indicators")).content.decode()
     assert "809" in page and "540" in page  # people in producer groups, women
     assert "18%" in page  # sales increase
+
+
+def test_percent_of_target_rounds_half_up_on_every_page(client_for, users, cisp):
+    indicator = Indicator.objects.get(code="I1.2.2")  # target 12
+    indicator.target = Decimal("400")
+    indicator.save()
+    IndicatorResult.objects.create(indicator=indicator, as_of="2009-06-30", period_label="Year 1", value=49)
+
+    assert percent_of_target(Decimal("49"), Decimal("400")) == Decimal("12.3")  # 12.25, half-up
+    indicators_page = client_for(users["pmc"]).get(reverse("outcomes:indicators")).content.decode()
+    report_page = client_for(users["pmc"]).get(reverse("reports:quarter", args=[1, 4])).content.decode()
+    assert "12.3%" in indicators_page and "12.2%" not in indicators_page
+    assert "12.3" in report_page and "12.2%" not in report_page

@@ -40,6 +40,17 @@ def test_each_quarter_keeps_what_was_said_then(client_for, users, activity):
     assert activity.status == "completed"
 
 
+def test_a_late_report_on_an_earlier_quarter_does_not_undo_the_current_status(client_for, users, activity):
+    client = client_for(users["ilo"])
+    post_progress(client, activity, quarter=2, status="completed", comment="Done in Q2.")
+    activity.refresh_from_db()
+    post_progress(client, activity, quarter=1, status="ongoing", comment="Q1, reported late.")
+
+    activity.refresh_from_db()
+    assert (activity.status, activity.implementation_comment) == ("completed", "Done in Q2.")
+    assert ActivityProgress.objects.get(activity=activity, quarter=1).comment == "Q1, reported late."
+
+
 def test_the_change_is_in_the_history_with_who_and_what(client_for, users, activity):
     post_progress(client_for(users["pmc"]), activity, status="completed", comment="All done")
 

@@ -20,7 +20,8 @@ def report_progress(
 ) -> ActivityProgress:
     """Record the status and state of implementation of an activity for one quarter.
 
-    The activity's current status and comment follow the report, and its version goes up.
+    The activity's current status and comment follow the report of its latest quarter (a late
+    report on an earlier quarter does not undo a later one), and its version goes up.
     Refused with StaleActivityError when the activity changed since `seen_version` was read,
     so that two people editing at once never overwrite each other silently.
     """
@@ -37,8 +38,10 @@ def report_progress(
     progress.full_clean()
     progress.save()
 
-    locked.status = status
-    locked.implementation_comment = comment
+    latest_quarter = locked.progress_reports.order_by("-quarter").values_list("quarter", flat=True).first()
+    if quarter >= latest_quarter:
+        locked.status = status
+        locked.implementation_comment = comment
     locked.version += 1  # the row is locked: no one else can have raised it meanwhile
     locked._history_user = user
     locked.save(update_fields=["status", "implementation_comment", "version"])
