@@ -91,11 +91,17 @@ class StatedBudgetAdmin(admin.ModelAdmin):
         if not stated_budget.pk:
             return "-"
         budget = work_plan_budget(stated_budget.work_plan)
+        difference = budget.difference or {}
         rows = format_html_join(
             "\n",
             '<tr><th scope="row">{}</th><td>{}</td><td>{}</td><td>{}</td></tr>',
             (
-                (label, f"{amount:,.2f}", f"{budget.stated[label]:,.2f}", f"{budget.difference[label]:,.2f}")
+                (
+                    label,
+                    f"{amount:,.2f}",
+                    _money_or_dash(budget.stated.get(label)),
+                    _money_or_dash(difference.get(label)),
+                )
                 for label, amount in budget.listed_by_line.items()
             ),
         )
@@ -123,3 +129,7 @@ class WorkPlanWithWorkbookAdmin(WorkPlanAdmin):
         return format_html(
             '<a href="{}" download>{}</a>', reverse("budgets:export", args=[work_plan.pk]), _("Download workbook")
         )
+
+
+def _money_or_dash(amount):
+    return "-" if amount is None else f"{amount:,.2f}"

@@ -36,7 +36,7 @@ from budgets.workbook_layout import (
     indirect_cost_note,
 )
 from workplan.models import Activity, Agency, Output, Partner, WorkPlan
-from workplan.spreadsheets import LINE_HEIGHT, wrapped_row_height
+from workplan.spreadsheets import LINE_HEIGHT, spreadsheet_text, wrapped_row_height
 
 # Named styles, registered once per workbook: a cell then only names its style, which keeps
 # a large export fast (and shows the styles in Excel's gallery).
@@ -65,7 +65,7 @@ def named_styles() -> list[NamedStyle]:
 def text_cell(sheet, value: str, style: str = TEXT) -> WriteOnlyCell:
     """A cell that holds text as text. openpyxl turns any string starting with "=" into a
     formula; user text such as a comment "=1+1" must go out, and come back, unchanged."""
-    cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("\N{REPLACEMENT CHARACTER}", value) if value else None)
+    cell = WriteOnlyCell(sheet, value=spreadsheet_text(value) if value else None)
     if value:
         cell.data_type = "s"
     cell.style = style
@@ -75,7 +75,7 @@ def text_cell(sheet, value: str, style: str = TEXT) -> WriteOnlyCell:
 def plain_text(sheet, value: str):
     """Text without a style: a plain string, unless openpyxl would take it for a formula."""
     if value.startswith("=") or ILLEGAL_CHARACTERS_RE.search(value):
-        cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("\N{REPLACEMENT CHARACTER}", value))
+        cell = WriteOnlyCell(sheet, value=spreadsheet_text(value))
         cell.data_type = "s"
         return cell
     return value or None

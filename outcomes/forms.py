@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from outcomes.models import IndicatorResult
 
@@ -26,3 +27,16 @@ class IndicatorResultForm(forms.ModelForm):
             del self.fields["women"], self.fields["men"]
         if not indicator.disaggregated_by_indigenous_status:
             del self.fields["indigenous"], self.fields["non_indigenous"]
+
+    def clean_as_of(self):
+        # The (indicator, date) constraint is not checked by the form, the indicator not being one
+        # of its fields: say so here rather than fail on saving.
+        as_of = self.cleaned_data["as_of"]
+        clash = IndicatorResult.objects.filter(indicator=self.instance.indicator, as_of=as_of).exclude(
+            pk=self.instance.pk
+        )
+        if clash.exists():
+            raise forms.ValidationError(
+                _("This indicator already has a result for %(date)s: edit that one instead.") % {"date": as_of}
+            )
+        return as_of

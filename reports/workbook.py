@@ -17,7 +17,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from reports.selectors import QuarterlyReport
-from workplan.spreadsheets import wrapped_row_height
+from workplan.spreadsheets import spreadsheet_text, wrapped_row_height
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 AMOUNT_FORMAT = "#,##0.00"
@@ -139,6 +139,8 @@ class _Sheet:
             ]
             self.sheet.row_dimensions[self.row].height = wrapped_row_height(texts)
         for column, value in enumerate(values, start=1):
+            if isinstance(value, str):
+                value = spreadsheet_text(value)
             cell = self.sheet.cell(row=self.row, column=column, value=value)
             if isinstance(value, str):
                 cell.data_type = "s"

@@ -52,3 +52,15 @@ def test_percent_of_target_rounds_half_up_on_every_page(client_for, users, cisp)
     report_page = client_for(users["pmc"]).get(reverse("reports:quarter", args=[1, 4])).content.decode()
     assert "12.3%" in indicators_page and "12.2%" not in indicators_page
     assert "12.3" in report_page and "12.2%" not in report_page
+
+
+def test_a_second_result_for_the_same_date_is_refused_with_a_message(client_for, users, indicator):
+    client = client_for(users["unesco"])
+    data = {"as_of": "2010-06-30", "period_label": "Year 2 Q2", "value": "10", "women": "6", "men": "4"}
+    client.post(reverse("outcomes:result_add", args=[indicator.pk]), data)
+
+    again = client.post(reverse("outcomes:result_add", args=[indicator.pk]), {**data, "value": "12", "men": "6"})
+
+    assert again.status_code == 400
+    assert "already has a result for 2010-06-30" in again.content.decode()
+    assert IndicatorResult.objects.get(indicator=indicator, as_of="2010-06-30").value == Decimal("10.00")

@@ -84,6 +84,17 @@ def test_user_text_stays_text(progress):
     assert cell.data_type == "s"
 
 
+def test_control_characters_pasted_into_a_comment_do_not_break_the_download(admin_client, progress):
+    ActivityProgress.objects.filter(activity__code="1.1.4", quarter=2).update(comment="Line one\x0bline two")
+
+    response = admin_client.get(reverse("reports:quarter_xlsx", args=[1, 2]))
+
+    assert response.status_code == 200
+    sheet = load_workbook(BytesIO(b"".join(response.streaming_content if response.streaming else [response.content])))
+    comments = [row[10].value for row in sheet["Activities"].iter_rows(min_row=5) if row[0].value == "1.1.4"]
+    assert comments == ["Line one\N{REPLACEMENT CHARACTER}line two"]
+
+
 def test_workbook_layout(progress):
     workbook = build_workbook(quarterly_report(progress, report_period(progress, 2)))
     assert workbook.sheetnames == ["Activities", "Budget", "Indicators"]

@@ -133,3 +133,10 @@ def test_an_activity_the_preview_left_alone_but_someone_saved_meanwhile_is_not_r
     activity.refresh_from_db()
     assert activity.implementation_comment == "Saved in the browser after the preview"
     assert Activity.objects.get(work_plan=cisp, code="2.1.1").agency.code == "ILO"  # all or nothing
+
+
+def test_an_account_without_a_role_may_neither_download_nor_import(client, cisp):
+    client.force_login(User.objects.create_user("nobody", password="x"))
+    assert client.get(reverse("budgets:export", args=[cisp.pk])).status_code == 403
+    assert client.get(reverse("budgets:import")).status_code == 403
+    assert client.get(reverse("reports:quarter_xlsx", args=[1, 2])).status_code == 403

@@ -41,8 +41,12 @@ def may_report_progress(user, activity: Activity) -> bool:
 
 
 def may_import_work_plans(user) -> bool:
-    return user.is_superuser or has_role(user, Role.COORDINATOR) or agency_of(user) is not None
+    """Coordinators, any row; focal points, their agency's rows (the import checks each row)."""
+    return user.has_perm("workplan.import_work_plan") and (
+        user.is_superuser or has_role(user, Role.COORDINATOR) or agency_of(user) is not None
+    )
 
 
 def may_export_reports(user) -> bool:
-    return user.is_authenticated
+    """The work plan workbook and the progress reports: every role, not an account without one."""
+    return user.has_perm("workplan.export_reports")

@@ -18,6 +18,13 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 ADMIN_IMPORT_REASON = gettext_lazy("Imported in the admin")
 
+
+def spreadsheet_text(value: str) -> str:
+    """Text a workbook can hold: control characters (pasted from Word, say) that the file format
+    forbids become the replacement character instead of failing the whole export."""
+    return ILLEGAL_CHARACTERS_RE.sub("\N{REPLACEMENT CHARACTER}", value)
+
+
 # Height of one line of 11-point text, in points; a column's width counts about one character.
 LINE_HEIGHT = 15
 
@@ -68,7 +75,7 @@ class SafeXLSX(base_formats.XLSX):
     def _cell(sheet, value):
         if not isinstance(value, str):
             return value
-        cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("\N{REPLACEMENT CHARACTER}", value))
+        cell = WriteOnlyCell(sheet, value=spreadsheet_text(value))
         cell.data_type = "s"
         return cell
 
