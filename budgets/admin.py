@@ -74,6 +74,19 @@ class BudgetLineAdmin(SafeImportExportMixin, SimpleHistoryAdmin):
     search_fields = ["activity__code", "activity__title"]
     autocomplete_fields = ["activity"]
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        Activity.objects.filter(pk=obj.activity_id).mark_changed()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        Activity.objects.filter(pk=obj.activity_id).mark_changed()
+
+    def delete_queryset(self, request, queryset):
+        activity_ids = list(queryset.values_list("activity_id", flat=True))
+        super().delete_queryset(request, queryset)
+        Activity.objects.filter(pk__in=activity_ids).mark_changed()
+
 
 class StatedCategoryTotalInline(admin.TabularInline):
     model = StatedCategoryTotal

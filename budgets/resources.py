@@ -36,3 +36,7 @@ class BudgetLineResource(HistoryModelResource):
 
     def get_queryset(self):
         return BudgetLine.objects.select_related("activity__work_plan__programme", "category", "source")
+
+    def after_save_instance(self, instance, row, **kwargs):
+        super().after_save_instance(instance, row, **kwargs)
+        Activity.objects.filter(pk=instance.activity_id).mark_changed()

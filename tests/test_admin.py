@@ -70,3 +70,17 @@ def test_stated_totals_page_survives_a_category_the_printed_plan_did_not_have(ad
     page = admin_client.get(reverse("admin:budgets_statedbudget_change", args=[stated.pk]))
     assert page.status_code == 200
     assert "General operating costs" in page.content.decode()
+
+
+def test_admin_edits_raise_the_version_so_older_forms_are_refused(admin_client, cisp):
+    activity = Activity.objects.get(work_plan=cisp, code="1.1.1")
+    line = activity.budget_lines.get(category__code="int-personnel")
+    opened = activity.version
+
+    admin_client.post(
+        reverse("admin:budgets_budgetline_change", args=[line.pk]),
+        {"activity": activity.pk, "category": line.category_id, "source": line.source_id, "amount": "600.00"},
+    )
+
+    activity.refresh_from_db()
+    assert activity.version == opened + 1

@@ -107,6 +107,12 @@ class ActivityAdmin(SafeImportExportMixin, SimpleHistoryAdmin):
         (_("Timeframe"), {"fields": [("planned_q1", "planned_q2", "planned_q3", "planned_q4")]}),
     ]
 
+    def save_model(self, request, obj, form, change):
+        # The browser app's optimistic lock: a form opened before this admin edit is refused.
+        if change:
+            obj.version += 1
+        super().save_model(request, obj, form, change)
+
     @admin.display(description=_("timeframe"))
     def timeframe(self, activity):
         return " ".join(f"Q{quarter}" for quarter in activity.planned_quarters) or "-"
