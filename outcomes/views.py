@@ -9,12 +9,13 @@ from django.views.decorators.http import require_http_methods
 from outcomes.forms import IndicatorResultForm
 from outcomes.models import Indicator, IndicatorResult
 from outcomes.selectors import agencies_reporting_on, indicator_progress
-from workplan.models import Agency, Partner, Programme
+from workplan.models import Agency, Partner
 from workplan.roles import agency_of
+from workplan.selectors import programme_for
 
 
 def indicator_list(request):
-    programme = Programme.objects.order_by("start_date").first()
+    programme = programme_for(request)
     rows = indicator_progress(programme) if programme else []
     reporting = agencies_reporting_on(programme) if programme else {}
     agency = agency_of(request.user)
@@ -63,7 +64,7 @@ def result_entry(request, pk, result_pk=None):
 @login_not_required
 def public_factsheet(request):
     """The programme's key figures and results for anyone, like the MPTF Office factsheet."""
-    programme = Programme.objects.order_by("start_date").first()
+    programme = programme_for(request)
     results_by_outcome = {}
     if programme:
         for row in indicator_progress(programme):

@@ -7,11 +7,12 @@ from django.utils.translation import gettext as _
 from budgets.selectors import work_plan_budget
 from outcomes.selectors import indicator_progress
 from reports.charts import bar_chart, progress_bars, stacked_bar_chart
-from workplan.models import Activity, Programme, WorkPlan
+from workplan.models import Activity, WorkPlan
+from workplan.selectors import programme_for
 
 
 def dashboard(request):
-    programme = Programme.objects.order_by("start_date").first()
+    programme = programme_for(request)
     work_plan = (
         WorkPlan.objects.filter(programme=programme).select_related("programme").order_by("-year").first()
         if programme

@@ -13,6 +13,7 @@ from reports import charts
 from reports.selectors import QUARTERS, QuarterlyReport, current_quarter, quarterly_report, report_period
 from reports.workbook import XLSX_CONTENT_TYPE, workbook_bytes, workbook_filename
 from workplan.models import WorkPlan
+from workplan.selectors import programme_for
 
 
 class ReportIndexView(LoginRequiredMixin, TemplateView):
@@ -30,16 +31,16 @@ class ReportIndexView(LoginRequiredMixin, TemplateView):
 
 class ReportMixin:
     """Finds the work plan of the URL's year and builds the report for its quarter, or for the
-    year to date up to the current quarter. `?programme=<MPTF project ID>` picks the programme
-    when several are loaded; otherwise the first by code."""
+    year to date up to the current quarter, of the programme `programme_for()` picks."""
 
     year_to_date = False
 
     def get_report(self) -> QuarterlyReport:
-        work_plans = WorkPlan.objects.select_related("programme").filter(year=self.kwargs["year"])
-        if programme := self.request.GET.get("programme"):
-            work_plans = work_plans.filter(programme__mptf_project_id=programme)
-        work_plan = work_plans.order_by("programme__code").first()
+        work_plan = (
+            WorkPlan.objects.select_related("programme")
+            .filter(programme=programme_for(self.request), year=self.kwargs["year"])
+            .first()
+        )
         if work_plan is None:
             raise Http404(_("There is no work plan for this year."))
         if self.year_to_date:

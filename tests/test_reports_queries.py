@@ -11,11 +11,11 @@ from budgets.models import BudgetCategory, BudgetLine, FundingSource
 from workplan.models import Activity, ActivityProgress, Agency, Output
 from workplan.roles import Role
 
-# Session and user, the permission check (the user's and the groups'), the work plan, outputs,
+# Session and user, the permission check (the user's and the groups'), the programme, the work plan, outputs,
 # activities, quarterly progress, the budget (six: categories, activities, lines, the stated
 # TOTAL row with its categories), indicators and their results; and the session's renewal
 # (an update in a savepoint: each request restarts the idle clock).
-QUERY_BOUND = 19
+QUERY_BOUND = 20
 
 
 def add_activities(work_plan, total: int) -> None:

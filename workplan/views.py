@@ -12,12 +12,13 @@ from workplan.filters import ActivityFilter
 from workplan.forms import ProgressForm
 from workplan.models import Activity, WorkPlan
 from workplan.roles import may_report_progress
+from workplan.selectors import programme_for
 from workplan.services import StaleActivityError, report_progress
 from workplan.tables import ActivityTable
 
 
 def latest_work_plan(request):
-    work_plan = WorkPlan.objects.order_by("-year").first()
+    work_plan = WorkPlan.objects.filter(programme=programme_for(request)).order_by("-year").first()
     if work_plan is None:
         return render(request, "workplan/no_work_plan.html")
     return redirect("workplan:work_plan", year=work_plan.year)
@@ -32,7 +33,9 @@ class WorkPlanView(SingleTableMixin, FilterView):
     paginate_by = 200
 
     def dispatch(self, request, *args, **kwargs):
-        self.work_plan = get_object_or_404(WorkPlan.objects.select_related("programme"), year=kwargs["year"])
+        self.work_plan = get_object_or_404(
+            WorkPlan.objects.select_related("programme"), programme=programme_for(request), year=kwargs["year"]
+        )
         return super().dispatch(request, *args, **kwargs)
 
     def get_queryset(self):
