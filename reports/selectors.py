@@ -225,10 +225,14 @@ def _activity_section(work_plan: WorkPlan, period: ReportPeriod, outputs: dict[s
     candidates = Activity.objects.filter(may_be_listed, work_plan=work_plan)
 
     progress: dict[int, dict[int, tuple[str, str]]] = defaultdict(dict)
+    reported_later: set[int] = set()
     for activity_id, progress_quarter, status, comment in ActivityProgress.objects.filter(
-        activity__in=candidates.values("pk"), quarter__lte=quarter
+        activity__in=candidates.values("pk")
     ).values_list("activity_id", "quarter", "status", "comment"):
-        progress[activity_id][progress_quarter] = (status, comment)
+        if progress_quarter <= quarter:
+            progress[activity_id][progress_quarter] = (status, comment)
+        else:
+            reported_later.add(activity_id)
 
     status_labels = {status: str(label) for status, label in Activity.Status.choices}
     groups: dict[str, list[ActivityRow]] = defaultdict(list)
@@ -249,8 +253,15 @@ def _activity_section(work_plan: WorkPlan, period: ReportPeriod, outputs: dict[s
     covered = set(period.quarters)
     for pk, code, title, agency, party, output, *planned_flags, current_status in activities:
         reports = progress.get(pk, {})
-        # The status as of the report's quarter: the last one reported up to it, else the current one.
-        status = reports[max(reports)][0] if reports else current_status
+        # The status as of the report's quarter: the last one reported up to it. With none, the
+        # current status, unless progress was reported only for later quarters: then nothing had
+        # been reported yet, and a report of an earlier quarter does not change afterwards.
+        if reports:
+            status = reports[max(reports)][0]
+        elif pk in reported_later:
+            status = Activity.Status.PLANNED
+        else:
+            status = current_status
         planned = tuple(q for q, flag in zip(QUARTERS, planned_flags, strict=True) if flag)
         closed = status in CLOSED_STATUSES
         if covered.isdisjoint(planned) and (closed or not planned or planned[0] >= quarter):

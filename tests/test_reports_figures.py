@@ -113,6 +113,20 @@ def test_activities_planned_in_the_quarter_and_late_ones_from_earlier_quarters(c
     assert not q3["1.1.4"].late
 
 
+def test_a_quarter_report_does_not_change_when_a_later_quarter_is_reported(cisp):
+    def q2_row(code):
+        return next(row for row in report_for(cisp, 2).activities.rows if row.code == code)
+
+    before = q2_row("1.1.3")  # planned in Q1, nothing reported: late in Q2
+    assert before.late and before.status == Activity.Status.PLANNED
+
+    report_progress(cisp, "1.1.3", 3, Activity.Status.COMPLETED, "Partners identified in Q3.")
+    Activity.objects.filter(work_plan=cisp, code="1.1.3").update(status=Activity.Status.COMPLETED)
+
+    after = q2_row("1.1.3")
+    assert (after.late, after.status, after.comment) == (before.late, before.status, before.comment)
+
+
 def test_year_to_date_lists_every_activity_of_the_quarters_so_far(cisp):
     report_progress(cisp, "1.1.1", 1, Activity.Status.COMPLETED, "Done.")
     ytd = report_for(cisp, 2, year_to_date=True).activities
