@@ -35,10 +35,15 @@ class BudgetFigures:
         return BudgetFigures(self.direct + other.direct, self.indirect + other.indirect)
 
 
+def budget_figures(direct: Decimal, rate: Decimal) -> BudgetFigures:
+    """An activity's figures from the sum of its direct lines."""
+    return BudgetFigures(direct, indirect_cost(direct, rate))
+
+
 def activity_budget(activity: Activity) -> BudgetFigures:
     """One activity's figures; uses prefetched `budget_lines` when there are some."""
     direct = sum((line.amount for line in activity.budget_lines.all()), ZERO)
-    return BudgetFigures(direct, indirect_cost(direct, activity.work_plan.programme.indirect_cost_rate))
+    return budget_figures(direct, activity.work_plan.programme.indirect_cost_rate)
 
 
 def with_budget(activities: QuerySet[Activity]) -> QuerySet[Activity]:
@@ -48,8 +53,7 @@ def with_budget(activities: QuerySet[Activity]) -> QuerySet[Activity]:
 
 def budget_of(activity: Activity) -> BudgetFigures:
     """Figures of an activity fetched through `with_budget()`."""
-    direct = activity.direct_budget or ZERO
-    return BudgetFigures(direct, indirect_cost(direct, activity.work_plan.programme.indirect_cost_rate))
+    return budget_figures(activity.direct_budget or ZERO, activity.work_plan.programme.indirect_cost_rate)
 
 
 @dataclass
@@ -102,8 +106,7 @@ def work_plan_budget(work_plan: WorkPlan) -> WorkPlanBudget:
     by_output_and_agency: dict[tuple[str, str], BudgetFigures] = defaultdict(BudgetFigures)
     listed = BudgetFigures()
     for activity_id, agency_code, output_code in activities:
-        direct = direct_by_activity[activity_id]
-        figures = BudgetFigures(direct, indirect_cost(direct, rate))
+        figures = budget_figures(direct_by_activity[activity_id], rate)
         by_activity[activity_id] = figures
         by_agency[agency_code] += figures
         by_output[output_code or NO_OUTPUT_LABEL] += figures

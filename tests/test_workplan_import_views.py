@@ -140,3 +140,20 @@ def test_an_account_without_a_role_may_neither_download_nor_import(client, cisp)
     assert client.get(reverse("budgets:export", args=[cisp.pk])).status_code == 403
     assert client.get(reverse("budgets:import")).status_code == 403
     assert client.get(reverse("reports:quarter_xlsx", args=[1, 2])).status_code == 403
+
+
+def test_uploads_abandoned_for_a_day_are_removed_at_the_next_upload(client, cisp, settings, tmp_path):
+    import os
+    import time
+
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(user_with_role("coordinator", Role.COORDINATOR))
+    upload(client, cisp, edited(cisp, "2.1.1", CONTRACTS, "3,000"))  # previewed, never confirmed
+    (abandoned,) = (tmp_path / "work-plan-imports").iterdir()
+    two_days_ago = time.time() - 2 * 24 * 3600
+    os.utime(abandoned, (two_days_ago, two_days_ago))
+
+    upload(client, cisp, edited(cisp, "2.1.2", CONTRACTS, "4,000"))
+
+    remaining = list((tmp_path / "work-plan-imports").iterdir())
+    assert len(remaining) == 1 and abandoned not in remaining

@@ -27,17 +27,26 @@ class ActivityResource(HistoryModelResource):
         ]  # fmt: skip
         import_id_fields = ["work_plan", "code"]
 
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._activities_by_key: dict[int, dict[str, Activity]] = {}
+
     def get_queryset(self):
         return Activity.objects.select_related("work_plan__programme", "output", "agency", "responsible_party")
 
     def get_instance(self, instance_loader, row):
-        """By code within the work plan; activities without a code (under "Other") by title."""
+        """By code within the work plan; activities without a code (under "Other") by title.
+        Each work plan's activities are read once per import, not once per row."""
         work_plan = self.fields["work_plan"].clean(row)
-        code = (row.get("code") or "").strip()
         if work_plan is None:
             return None
-        lookup = {"code": code} if code else {"code": "", "title": (row.get("title") or "").strip()}
-        return Activity.objects.filter(work_plan=work_plan, **lookup).first()
+        if work_plan.pk not in self._activities_by_key:
+            self._activities_by_key[work_plan.pk] = {
+                activity.code or activity.title: activity
+                for activity in self.get_queryset().filter(work_plan=work_plan)
+            }
+        key = (row.get("code") or "").strip() or (row.get("title") or "").strip()
+        return self._activities_by_key[work_plan.pk].get(key)
 
     def before_save_instance(self, instance, row, **kwargs):
         # The browser app's optimistic lock: an edit based on the version before this import is refused.

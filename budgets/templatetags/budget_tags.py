@@ -1,7 +1,8 @@
 from django import template
 
 from budgets.models import BudgetLine
-from budgets.selectors import activity_budget
+from budgets.money import ZERO
+from budgets.selectors import budget_figures
 from workplan.roles import may_edit_for_agency
 
 register = template.Library()
@@ -11,13 +12,13 @@ register = template.Library()
 def activity_budget_panel(context, activity):
     """An activity's budget lines with Mgt support and total, for pages of the work plan app."""
     lines = list(activity.budget_lines.select_related("category", "source").order_by("category__position"))
-    activity._prefetched_objects_cache = {"budget_lines": lines}
+    rate = activity.work_plan.programme.indirect_cost_rate
     user = context["request"].user
     return {
         "activity": activity,
         "lines": lines,
-        "figures": activity_budget(activity),
-        "rate_percent": activity.work_plan.programme.indirect_cost_rate * 100,
+        "figures": budget_figures(sum((line.amount for line in lines), ZERO), rate),
+        "rate_percent": rate * 100,
         "changes": BudgetLine.history.filter(activity_id=activity.pk)
         .select_related("history_user", "category", "source")
         .order_by("-history_date")[:30],
