@@ -4,8 +4,6 @@ and the problems that stop it. `budgets.workbook_import` makes one; `budgets.ser
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.utils.translation import gettext as _
-
 from budgets.models import BudgetLine
 from budgets.workbook_reading import Problem
 from workplan.models import Activity, WorkPlan
@@ -36,13 +34,18 @@ class PlannedActivity:
     lines: dict[tuple[int, int], Decimal]  # (category id, source id) -> amount
     existing: Activity | None
     action: str = UNCHANGED
-    changed_fields: list[str] = field(default_factory=list)
+    # What the import would change, as the user reads it: (field or budget category, before, after).
+    changes: list[tuple[str, str, str]] = field(default_factory=list)
+
+    @property
+    def changed_fields(self) -> list[str]:
+        return [what for what, _before, _after in self.changes]
 
     @property
     def label(self) -> str:
         return f"{self.code} {self.values['title']}" if self.code else self.values["title"]
 
-    def compare(self, existing_lines: dict[int, list[BudgetLine]], category_ids: list[int]) -> None:
+    def compare(self, existing_lines: dict[int, list[BudgetLine]], category_names: dict[int, str]) -> None:
         """Set the action, and what changes, against the existing activity and its lines of
         the categories the sheet has columns for."""
         existing = self.existing
@@ -50,21 +53,20 @@ class PlannedActivity:
             self.action = CREATED
             return
         for name in ACTIVITY_FIELDS:
-            new = self.values[name]
-            if name in FOREIGN_KEYS:
-                new, old = (new.pk if new else None), getattr(existing, f"{name}_id")
-            else:
-                old = getattr(existing, name)
-            if new != old:
-                self.changed_fields.append(str(Activity._meta.get_field(name).verbose_name))
+            new, old = self.values[name], getattr(existing, name)
+            same = _pk(new) == _pk(old) if name in FOREIGN_KEYS else new == old
+            if not same:
+                self.changes.append((str(Activity._meta.get_field(name).verbose_name), _shown(old), _shown(new)))
         old_lines = {
             (line.category_id, line.source_id): line.amount
             for line in existing_lines.get(existing.pk, [])
-            if line.category_id in category_ids
+            if line.category_id in category_names
         }
-        if old_lines != self.lines:
-            self.changed_fields.append(str(_("budget lines")))
-        self.action = CHANGED if self.changed_fields else UNCHANGED
+        for key in sorted(old_lines.keys() | self.lines.keys()):
+            before, after = old_lines.get(key), self.lines.get(key)
+            if before != after:
+                self.changes.append((category_names[key[0]], _shown(before), _shown(after)))
+        self.action = CHANGED if self.changes else UNCHANGED
 
 
 @dataclass
@@ -73,7 +75,7 @@ class ImportPlan:
     activities: list[PlannedActivity] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
-    category_ids: list[int] = field(default_factory=list)  # the categories the sheet has a column for
+    category_names: dict[int, str] = field(default_factory=dict)  # the categories the sheet has a column for
     existing_lines: dict[int, list[BudgetLine]] = field(default_factory=dict)
 
     @property
@@ -82,3 +84,19 @@ class ImportPlan:
 
     def with_action(self, action: str) -> list[PlannedActivity]:
         return [planned for planned in self.activities if planned.action == action]
+
+
+def _pk(record):
+    return record.pk if record is not None else None
+
+
+def _shown(value) -> str:
+    """A value as the preview shows it: amounts with separators, a planned quarter as "x",
+    nothing as a dash."""
+    if value is None or value == "" or value is False:
+        return "-"
+    if value is True:
+        return "x"
+    if isinstance(value, Decimal):
+        return f"{value:,.2f}"
+    return str(value)

@@ -140,7 +140,7 @@ def _replace_budget_lines(plan: ImportPlan, planned_activities, user, reason: st
         existing = {
             (line.category_id, line.source_id): line
             for line in plan.existing_lines.get(activity.pk, [])
-            if line.category_id in plan.category_ids
+            if line.category_id in plan.category_names
         }
         for (category_id, source_id), amount in planned.lines.items():
             line = existing.pop((category_id, source_id), None)

@@ -132,7 +132,9 @@ class _SheetReader:
             output.code: output
             for output in Output.objects.filter(outcome__programme=work_plan.programme).select_related("outcome")
         }
-        activities = Activity.objects.filter(work_plan=work_plan).select_related("output__outcome")
+        activities = Activity.objects.filter(work_plan=work_plan).select_related(
+            "output__outcome", "agency", "responsible_party"
+        )
         self.by_code, self.by_title = {}, {}
         for activity in activities:
             if activity.code:
@@ -230,7 +232,7 @@ class _SheetReader:
                 )
         if not self.categories:
             self.plan.problems.append(self.problem(_("No budget category column found."), row=number))
-        self.plan.category_ids = [category.pk for category in self.categories.values()]
+        self.plan.category_names = {category.pk: category.name for category in self.categories.values()}
 
     def cell(self, cells: list, key: str):
         index = self.columns.get(key)
@@ -362,7 +364,7 @@ class _SheetReader:
             lines={(category_id, source.pk): amount for category_id, amount in amounts.items()},
             existing=existing,
         )
-        planned.compare(self.plan.existing_lines, self.plan.category_ids)
+        planned.compare(self.plan.existing_lines, self.plan.category_names)
         self._check_agency(planned)
         self.plan.activities.append(planned)
 

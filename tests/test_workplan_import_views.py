@@ -64,7 +64,8 @@ def test_a_coordinator_previews_then_confirms(client, cisp, settings, tmp_path):
     preview = upload(client, cisp, edited(cisp, "2.1.1", CONTRACTS, "3,000"))
     assert preview.status_code == 200
     text = preview.content.decode()
-    assert "To change" in text and "2.1.1" in text and "budget lines" in text
+    assert "To change" in text and "2.1.1" in text
+    assert "<td>Contracts</td><td><del>2,000.00</del></td><td><ins>3,000.00</ins></td>" in text
     line = BudgetLine.objects.get(activity__code="2.1.1", category__code="contracts")
     assert line.amount == Decimal("2000.00")  # nothing written yet
 
