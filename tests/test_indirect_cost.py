@@ -79,3 +79,20 @@ def test_activity_figures_agree_whether_summed_in_python_or_in_the_database():
     assert annotated["1.1.1"] == activity_budget(activity)
     assert annotated["1.1.1"].indirect == Decimal("0.53")
     assert annotated["1.1.2"].total == Decimal("0.00")
+
+
+def test_every_money_field_is_a_decimal_to_the_cent():
+    from django.apps import apps
+    from django.db import models
+
+    money = [
+        field
+        for model in apps.get_models()
+        if model._meta.app_label in {"workplan", "budgets"} and not model.__name__.startswith("Historical")
+        for field in model._meta.get_fields()
+        if field.name in {"amount", "total", "indirect_cost", "net_funded_amount"}
+    ]
+    assert len(money) == 5  # budget line, stated Mgt support, stated total, stated category, programme
+    for field in money:
+        assert isinstance(field, models.DecimalField), field
+        assert field.decimal_places == 2, field
