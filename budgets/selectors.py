@@ -108,9 +108,11 @@ def work_plan_budget(work_plan: WorkPlan) -> WorkPlanBudget:
     for activity_id, agency_code, output_code in activities:
         figures = budget_figures(direct_by_activity[activity_id], rate)
         by_activity[activity_id] = figures
-        by_agency[agency_code] += figures
-        by_output[output_code or NO_OUTPUT_LABEL] += figures
         by_output_and_agency[output_code or NO_OUTPUT_LABEL, agency_code] += figures
+    # The other groups follow from output x agency: a few dozen additions, not three per activity.
+    for (output_code, agency_code), figures in by_output_and_agency.items():
+        by_agency[agency_code] += figures
+        by_output[output_code] += figures
         listed += figures
 
     return WorkPlanBudget(
