@@ -6,18 +6,13 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from workplan.models import Activity, WorkPlan
+from workplan.models import Activity, CodedManager, WorkPlan
 
 money_field_options = {
     "max_digits": 14,
     "decimal_places": 2,
     "validators": [MinValueValidator(Decimal("0.00"), message=_("A budget amount cannot be negative."))],
 }
-
-
-class CodedManager(models.Manager):
-    def get_by_natural_key(self, code):
-        return self.get(code=code)
 
 
 class BudgetCategory(models.Model):
