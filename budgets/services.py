@@ -3,13 +3,13 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import connections, router, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from simple_history.utils import bulk_create_with_history
 
 from budgets.import_plan import ACTIVITY_FIELDS, CHANGED, CREATED, UNCHANGED, ImportPlan
 from budgets.models import BudgetCategory, BudgetLine, FundingSource
+from workplan.bulk_history import create_with_history, update_with_history
 from workplan.models import Activity
 from workplan.services import StaleActivityError
 
@@ -87,7 +87,7 @@ def import_work_plan(*, plan: ImportPlan, user=None, seen_versions: dict[int, in
         activity = Activity(work_plan=plan.work_plan, code=planned.code, **planned.values)
         activity.full_clean(exclude=NOT_REVALIDATED, validate_unique=False, validate_constraints=False)
         new_activities.append(activity)
-    new_activities = bulk_create_with_history(new_activities, Activity, default_user=user, default_change_reason=reason)
+    new_activities = create_with_history(Activity, new_activities, user=user, reason=reason)
     for planned, activity in zip(created, new_activities, strict=True):
         planned.existing = activity
 
@@ -102,7 +102,7 @@ def import_work_plan(*, plan: ImportPlan, user=None, seen_versions: dict[int, in
         # bulk_update() skips pre_save(), which keeps the natural sort key in step.
         sort_key.refresh(activity)
         updated.append(activity)
-    _update_with_history(Activity, updated, [*ACTIVITY_FIELDS, "version", "sort_key"], user, reason)
+    update_with_history(Activity, updated, [*ACTIVITY_FIELDS, "version", "sort_key"], user=user, reason=reason)
     _replace_budget_lines(plan, [*created, *changed], user, reason)
     return ImportSummary(created=len(created), changed=len(changed), unchanged=len(plan.with_action(UNCHANGED)))
 
@@ -158,28 +158,5 @@ def _replace_budget_lines(plan: ImportPlan, planned_activities, user, reason: st
         line._history_user = user
         line._change_reason = reason
         line.delete()
-    bulk_create_with_history(to_create, BudgetLine, default_user=user, default_change_reason=reason)
-    _update_with_history(BudgetLine, to_update, ["amount"], user, reason)
-
-
-def _update_with_history(model, objects: list, fields: list[str], user, reason: str) -> None:
-    """What simple_history's bulk_update_with_history does, with one prepared UPDATE run for
-    all rows: Django's bulk_update() builds a CASE WHEN per field and row, which took three
-    quarters of an update import's time (bench/excel.py). The history rows are the same."""
-    if not objects:
-        return
-    connection = connections[router.db_for_write(model)]
-    quote = connection.ops.quote_name
-    columns = [model._meta.get_field(name) for name in fields]
-    sql = "UPDATE {} SET {} WHERE {} = %s".format(
-        quote(model._meta.db_table),
-        ", ".join(f"{quote(column.column)} = %s" for column in columns),
-        quote(model._meta.pk.column),
-    )
-    rows = [
-        [column.get_db_prep_save(getattr(instance, column.attname), connection) for column in columns] + [instance.pk]
-        for instance in objects
-    ]
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
-    model.history.bulk_history_create(objects, update=True, default_user=user, default_change_reason=reason)
+    create_with_history(BudgetLine, to_create, user=user, reason=reason)
+    update_with_history(BudgetLine, to_update, ["amount"], user=user, reason=reason)
