@@ -1,20 +1,18 @@
 """Reading untrusted workbooks: the checks made before openpyxl opens a file, and the
 lenient reading of what people type into cells."""
 
-import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 from io import BytesIO
 
-from django.conf import settings
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from openpyxl.workbook import Workbook
 
 from budgets.money import CENT, round_to_cent
 from budgets.workbook_layout import QUARTER_MARKS, normalise
+from workplan.spreadsheets import NOT_XLSX, RefusedUpload, check_upload_size, check_xlsx_archive
 
 # Far above any budget line; keeps a typo such as "1e30" from reaching the database.
 MAX_AMOUNT = Decimal("1000000000000")
@@ -59,57 +57,15 @@ def open_workbook(data: bytes) -> Workbook:
     """
     if not data:
         raise UnreadableWorkbook(Problem(_("The file is empty.")))
-    limit = settings.WORKBOOK_MAX_UPLOAD_BYTES
-    if len(data) > limit:
-        raise UnreadableWorkbook(
-            Problem(
-                _("The file is %(size)s; the largest accepted is %(limit)s.")
-                % {"size": filesizeformat(len(data)), "limit": filesizeformat(limit)}
-            )
-        )
-    not_xlsx = Problem(_("The file is not a readable Excel workbook (.xlsx). Save it from Excel as .xlsx and retry."))
     try:
-        with zipfile.ZipFile(BytesIO(data)) as archive:
-            entries = archive.infolist()
-    except (zipfile.BadZipFile, ValueError, OSError):
-        raise UnreadableWorkbook(not_xlsx) from None
-    _check_archive(entries)
-    names = {entry.filename for entry in entries}
-    if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
-        raise UnreadableWorkbook(not_xlsx)
+        check_upload_size(data)
+        check_xlsx_archive(data)
+    except RefusedUpload as refusal:
+        raise UnreadableWorkbook(Problem(str(refusal))) from None
     try:
         return load_workbook(BytesIO(data), read_only=True, data_only=False)
     except Exception:  # openpyxl raises many kinds on a damaged file; all mean the same to the user.
-        raise UnreadableWorkbook(not_xlsx) from None
-
-
-def _check_archive(entries: list[zipfile.ZipInfo]) -> None:
-    if len(entries) > settings.WORKBOOK_MAX_ZIP_ENTRIES:
-        raise UnreadableWorkbook(
-            Problem(
-                _("The workbook holds %(count)s parts; at most %(limit)s are accepted.")
-                % {"count": len(entries), "limit": settings.WORKBOOK_MAX_ZIP_ENTRIES}
-            )
-        )
-    unpacked = sum(entry.file_size for entry in entries)
-    packed = sum(entry.compress_size for entry in entries)
-    if unpacked > settings.WORKBOOK_MAX_UNCOMPRESSED_BYTES:
-        raise UnreadableWorkbook(
-            Problem(
-                _("The workbook unpacks to %(size)s; at most %(limit)s is accepted.")
-                % {"size": filesizeformat(unpacked), "limit": filesizeformat(settings.WORKBOOK_MAX_UNCOMPRESSED_BYTES)}
-            )
-        )
-    ratio_limit = settings.WORKBOOK_MAX_COMPRESSION_RATIO
-    if any(entry.file_size > ratio_limit * max(entry.compress_size, 1) for entry in entries) or (
-        unpacked > ratio_limit * max(packed, 1)
-    ):
-        raise UnreadableWorkbook(
-            Problem(
-                _("The workbook is compressed more than %(ratio)s to 1, which no real work plan is: refused.")
-                % {"ratio": ratio_limit}
-            )
-        )
+        raise UnreadableWorkbook(Problem(str(NOT_XLSX))) from None
 
 
 def as_text(value) -> str:

@@ -12,9 +12,10 @@ from budgets.models import BudgetLine
 from budgets.resources import BudgetLineResource
 from outcomes.models import IndicatorResult
 from outcomes.resources import IndicatorResultResource
+from tests.workbooks import zip_of
 from workplan.models import Activity
 from workplan.resources import ActivityResource
-from workplan.spreadsheets import SafeCSV, SafeXLSX, escape_for_csv
+from workplan.spreadsheets import SafeCSV, SafeImportExportMixin, SafeXLSX, escape_for_csv
 
 
 def test_csv_export_escapes_every_value_a_spreadsheet_would_run(cisp):
@@ -88,6 +89,28 @@ def test_admin_import_records_history_with_the_user_and_bumps_the_version(cisp, 
     assert activity.version == 2
     latest = activity.history.first()
     assert (latest.history_user, latest.history_change_reason) == (admin_user, "Imported in the admin")
+
+
+def test_an_admin_upload_is_checked_like_a_work_plan_upload_before_it_is_parsed(cisp, admin_client, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    before = list(Activity.objects.values_list("pk", "title", "version"))
+    xlsx = next(number for number, format in enumerate(SafeImportExportMixin.formats) if format is SafeXLSX)
+    bomb = zip_of({"[Content_Types].xml": b"", "xl/workbook.xml": b" " * 5_000_000})
+    page = admin_client.post(
+        reverse("admin:workplan_activity_import"),
+        {"resource": 0, "format": xlsx, "import_file": SimpleUploadedFile("activities.xlsx", bomb)},
+    )
+    assert page.status_code == 200
+    assert "compressed more than 100 to 1" in page.context["form"].errors["import_file"][0]
+    assert list(Activity.objects.values_list("pk", "title", "version")) == before
+
+    settings.WORKBOOK_MAX_UPLOAD_BYTES = 100
+    dataset = ActivityResource().export(Activity.objects.all())
+    page = admin_client.post(
+        reverse("admin:workplan_activity_import"),
+        {"resource": 0, "format": 0, "import_file": SimpleUploadedFile("activities.csv", dataset.csv.encode())},
+    )
+    assert "the largest accepted is 100" in page.context["form"].errors["import_file"][0]
 
 
 def test_admin_import_needs_the_import_permission(cisp, client):

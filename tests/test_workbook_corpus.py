@@ -23,6 +23,7 @@ from tests.workbooks import (
     exported,
     row_of,
     saved,
+    zip_of,
 )
 
 
@@ -46,14 +47,6 @@ def set_cell(column, code, value):
 
 def _index(column: str) -> int:
     return ord(column) - ord("A") + 1
-
-
-def zip_of(entries: dict[str, bytes]) -> bytes:
-    stream = BytesIO()
-    with zipfile.ZipFile(stream, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, content in entries.items():
-            archive.writestr(name, content)
-    return stream.getvalue()
 
 
 def with_entity_expansion(data):

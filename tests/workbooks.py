@@ -1,5 +1,6 @@
 """Helpers to build, edit and compare work plan workbooks in tests."""
 
+import zipfile
 from io import BytesIO, StringIO
 
 from django.core.management import call_command
@@ -47,3 +48,11 @@ def database_dump() -> str:
     out = StringIO()
     call_command("dumpdata", "workplan", "budgets", "outcomes", "auth", stdout=out)
     return out.getvalue()
+
+
+def zip_of(entries: dict[str, bytes]) -> bytes:
+    stream = BytesIO()
+    with zipfile.ZipFile(stream, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in entries.items():
+            archive.writestr(name, content)
+    return stream.getvalue()

@@ -1,9 +1,13 @@
-"""What every app's spreadsheets share: for django-import-export resources, foreign keys by
-code from one query per import, formula-safe export formats, all-or-nothing imports recorded in
-the history; for the workbooks the apps write, rows sized to their wrapped text."""
+"""What every app's spreadsheets share: the checks an upload passes before it is parsed; for
+django-import-export resources, foreign keys by code from one query per import, formula-safe
+formats, all-or-nothing imports recorded in the history; for the workbooks the apps write, rows
+sized to their wrapped text."""
 
+import zipfile
 from io import BytesIO
 
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import resources
@@ -17,6 +21,53 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 # Spreadsheet programs run a cell starting with one of these as a formula (OWASP "CSV injection").
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 ADMIN_IMPORT_REASON = gettext_lazy("Imported in the admin")
+NOT_XLSX = gettext_lazy("The file is not a readable Excel workbook (.xlsx). Save it from Excel as .xlsx and retry.")
+
+
+class RefusedUpload(ValueError):
+    """An upload refused before it is parsed; the message tells the user why."""
+
+
+def check_upload_size(data: bytes) -> None:
+    limit = settings.WORKBOOK_MAX_UPLOAD_BYTES
+    if len(data) > limit:
+        raise RefusedUpload(
+            _("The file is %(size)s; the largest accepted is %(limit)s.")
+            % {"size": filesizeformat(len(data)), "limit": filesizeformat(limit)}
+        )
+
+
+def check_xlsx_archive(data: bytes) -> None:
+    """Refuse an .xlsx whose archive is not a workbook's, or would unpack to far more than it
+    weighs (a zip bomb), from its directory alone: before anything is unpacked."""
+    try:
+        with zipfile.ZipFile(BytesIO(data)) as archive:
+            entries = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError):
+        raise RefusedUpload(NOT_XLSX) from None
+    if len(entries) > settings.WORKBOOK_MAX_ZIP_ENTRIES:
+        raise RefusedUpload(
+            _("The workbook holds %(count)s parts; at most %(limit)s are accepted.")
+            % {"count": len(entries), "limit": settings.WORKBOOK_MAX_ZIP_ENTRIES}
+        )
+    unpacked = sum(entry.file_size for entry in entries)
+    packed = sum(entry.compress_size for entry in entries)
+    if unpacked > settings.WORKBOOK_MAX_UNCOMPRESSED_BYTES:
+        raise RefusedUpload(
+            _("The workbook unpacks to %(size)s; at most %(limit)s is accepted.")
+            % {"size": filesizeformat(unpacked), "limit": filesizeformat(settings.WORKBOOK_MAX_UNCOMPRESSED_BYTES)}
+        )
+    ratio_limit = settings.WORKBOOK_MAX_COMPRESSION_RATIO
+    if any(entry.file_size > ratio_limit * max(entry.compress_size, 1) for entry in entries) or (
+        unpacked > ratio_limit * max(packed, 1)
+    ):
+        raise RefusedUpload(
+            _("The workbook is compressed more than %(ratio)s to 1, which no real work plan is: refused.")
+            % {"ratio": ratio_limit}
+        )
+    names = {entry.filename for entry in entries}
+    if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
+        raise RefusedUpload(NOT_XLSX)
 
 
 def spreadsheet_text(value: str) -> str:
@@ -51,6 +102,10 @@ def escape_for_csv(value):
 
 
 class SafeCSV(base_formats.CSV):
+    def create_dataset(self, in_stream):
+        check_upload_size(in_stream.encode() if isinstance(in_stream, str) else in_stream)
+        return super().create_dataset(in_stream)
+
     def export_data(self, dataset, **kwargs):
         escaped = dataset.__class__(headers=dataset.headers)
         for row in dataset:
@@ -59,7 +114,13 @@ class SafeCSV(base_formats.CSV):
 
 
 class SafeXLSX(base_formats.XLSX):
-    """Writes text as string cells: a value such as "=1+1" stays that text, never a formula."""
+    """Writes text as string cells: a value such as "=1+1" stays that text, never a formula.
+    Reads a file only after the checks the work plan import makes (size, zip bomb)."""
+
+    def create_dataset(self, in_stream):
+        check_upload_size(in_stream)
+        check_xlsx_archive(in_stream)
+        return super().create_dataset(in_stream)
 
     def export_data(self, dataset, **kwargs):
         workbook = Workbook(write_only=True)
@@ -140,3 +201,9 @@ class SafeImportExportMixin(ImportExportMixin):
     """Admin import and export in formula-safe formats only."""
 
     formats = SAFE_FORMATS
+
+    def add_data_read_fail_error_to_form(self, form, e):
+        if isinstance(e, RefusedUpload):
+            form.add_error("import_file", str(e))
+        else:
+            super().add_data_read_fail_error_to_form(form, e)
