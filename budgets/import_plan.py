@@ -45,7 +45,9 @@ class PlannedActivity:
     def label(self) -> str:
         return f"{self.code} {self.values['title']}" if self.code else self.values["title"]
 
-    def compare(self, existing_lines: dict[int, list[BudgetLine]], category_names: dict[int, str]) -> None:
+    def compare(
+        self, existing_lines: dict[int, list[BudgetLine]], category_names: dict[int, str], source_codes: dict[int, str]
+    ) -> None:
         """Set the action, and what changes, against the existing activity and its lines of
         the categories the sheet has columns for."""
         existing = self.existing
@@ -54,18 +56,23 @@ class PlannedActivity:
             return
         for name in ACTIVITY_FIELDS:
             new, old = self.values[name], getattr(existing, name)
-            same = _pk(new) == _pk(old) if name in FOREIGN_KEYS else new == old
-            if not same:
-                self.changes.append((str(Activity._meta.get_field(name).verbose_name), _shown(old), _shown(new)))
+            if not same_value(name, new, old):
+                label = str(Activity._meta.get_field(name).verbose_name)
+                self.changes.append((label, shown_value(old), shown_value(new)))
         old_lines = {
             (line.category_id, line.source_id): line.amount
             for line in existing_lines.get(existing.pk, [])
             if line.category_id in category_names
         }
-        for key in sorted(old_lines.keys() | self.lines.keys()):
-            before, after = old_lines.get(key), self.lines.get(key)
+        keys = old_lines.keys() | self.lines.keys()
+        several_sources = len({source_id for _category_id, source_id in keys}) > 1
+        for category_id, source_id in sorted(keys):
+            before, after = old_lines.get((category_id, source_id)), self.lines.get((category_id, source_id))
             if before != after:
-                self.changes.append((category_names[key[0]], _shown(before), _shown(after)))
+                what = category_names[category_id]
+                if several_sources:
+                    what = f"{what} ({source_codes[source_id]})"
+                self.changes.append((what, shown_value(before), shown_value(after)))
         self.action = CHANGED if self.changes else UNCHANGED
 
 
@@ -86,11 +93,18 @@ class ImportPlan:
         return [planned for planned in self.activities if planned.action == action]
 
 
+def same_value(name: str, new, old) -> bool:
+    """Whether two values of an activity field are the same; records compared by key."""
+    if name in FOREIGN_KEYS:
+        return _pk(new) == _pk(old)
+    return new == old
+
+
 def _pk(record):
     return record.pk if record is not None else None
 
 
-def _shown(value) -> str:
+def shown_value(value) -> str:
     """A value as the preview shows it: amounts with separators, a planned quarter as "x",
     nothing as a dash."""
     if value is None or value == "" or value is False:

@@ -1,9 +1,9 @@
 """The work plan as an Excel workbook, in the programme's own layout.
 
-Sheets: "Work plan" (one row per activity, grouped by JP output, amounts by category, Mgt
-support and totals as formulas so the sheet stays right while someone edits it), "Budget
-lines" (long format, for pivot tables) and "Read me". Written in openpyxl's write-only
-mode: memory stays flat however long the plan.
+Sheets: "Work plan" (one row per activity and source of funds, grouped by JP output, amounts
+by category, Mgt support and totals as formulas so the sheet stays right while someone edits
+it), "Budget lines" (long format, for pivot tables) and "Read me". Written in openpyxl's
+write-only mode: memory stays flat however long the plan.
 """
 
 from collections import defaultdict
@@ -96,22 +96,20 @@ def export_work_plan(*, work_plan: WorkPlan, stream: BinaryIO) -> None:
         .select_related("output", "agency", "responsible_party")
         .order_by("sort_key")
     )
-    amounts: dict[int, dict[int, Decimal]] = defaultdict(dict)
-    sources: dict[int, set[str]] = defaultdict(set)
+    # activity -> source of funds -> category -> amount
+    amounts: dict[int, dict[str, dict[int, Decimal]]] = defaultdict(lambda: defaultdict(dict))
     for activity_id, category_id, source_code, amount in (
         BudgetLine.objects.filter(activity__work_plan=work_plan)
         .values_list("activity_id", "category_id", "source__code", "amount")
         .order_by()
     ):
-        # Several sources on one category are added up: the programme's layout has one source per row.
-        amounts[activity_id][category_id] = amounts[activity_id].get(category_id, ZERO) + amount
-        sources[activity_id].add(source_code)
+        amounts[activity_id][source_code][category_id] = amount
 
     workbook = Workbook(write_only=True)
     for style in named_styles():
         workbook.add_named_style(style)
-    _write_work_plan_sheet(workbook, work_plan, categories, activities, amounts, sources)
-    _write_budget_lines_sheet(workbook, programme.indirect_cost_rate, categories, activities, amounts, sources)
+    _write_work_plan_sheet(workbook, work_plan, categories, activities, amounts)
+    _write_budget_lines_sheet(workbook, programme.indirect_cost_rate, categories, activities, amounts)
     _write_read_me_sheet(workbook, work_plan, categories)
     workbook.save(stream)
 
@@ -125,7 +123,7 @@ def _groups(work_plan: WorkPlan, activities: list[Activity]) -> list[tuple[Outpu
     return [(output, by_output.get(output.pk, [])) for output in outputs] + [(None, by_output.get(None, []))]
 
 
-def _write_work_plan_sheet(workbook, work_plan, categories, activities, amounts, sources) -> None:
+def _write_work_plan_sheet(workbook, work_plan, categories, activities, amounts) -> None:
     sheet = workbook.create_sheet(str(WORK_PLAN_SHEET))
     rate = work_plan.programme.indirect_cost_rate
     widths = [column.width for column in LEADING_COLUMNS] + [CATEGORY_WIDTH] * len(categories)
@@ -161,41 +159,34 @@ def _write_work_plan_sheet(workbook, work_plan, categories, activities, amounts,
 
     row = HEADER_ROW
     rate_text = f"{rate.normalize():f}"
+
+    def computed_cells(on_first_row: bool, first_row: int, last_row: int) -> list:
+        if not on_first_row:
+            return [amount_cell(sheet, None), amount_cell(sheet, None)]
+        direct = f"SUM({first_letter}{first_row}:{last_letter}{last_row})"
+        return [
+            amount_cell(sheet, f"=ROUND({direct}*{rate_text},2)"),
+            amount_cell(sheet, f"={direct}+{mgt_letter}{first_row}"),
+        ]
+
     for output, group in _groups(work_plan, activities):
         row += 1
         heading = f"{OUTPUT_HEADER_PREFIX} {output.code} {output.title}".strip() if output else str(OTHER_GROUP)
         sheet.append([text_cell(sheet, heading, GROUP)])
         for activity in group:
-            row += 1
-            cells = [
-                text_cell(sheet, activity.annual_target),
-                text_cell(sheet, activity.code),
-                text_cell(sheet, activity.title),
-            ]
-            for quarter in (activity.planned_q1, activity.planned_q2, activity.planned_q3, activity.planned_q4):
-                cells.append(text_cell(sheet, QUARTER_MARK if quarter else "", QUARTER))
-            cells += [
-                text_cell(sheet, activity.agency.code),
-                text_cell(sheet, activity.responsible_party.code if activity.responsible_party else ""),
-                text_cell(sheet, ", ".join(sorted(sources[activity.pk]))),
-            ]
-            sheet.row_dimensions[row].height = wrapped_row_height(
-                (text, column.width)
-                for text, column in zip(
-                    (activity.annual_target, activity.title, activity.implementation_comment),
-                    (LEADING_COLUMNS[0], LEADING_COLUMNS[2], TRAILING_COLUMNS[-1]),
-                    strict=True,
+            by_source = amounts.get(activity.pk) or {"": {}}
+            # One row per source of funds; Mgt support and Total, on the first, cover them all:
+            # the 7% is taken on the activity's direct total, not source by source.
+            first_row, last_row = row + 1, row + len(by_source)
+            for source_code in sorted(by_source):
+                row += 1
+                sheet.row_dimensions[row].height = _activity_row_height(activity)
+                sheet.append(
+                    _activity_cells(sheet, activity, source_code)
+                    + [amount_cell(sheet, by_source[source_code].get(category.pk)) for category in categories]
+                    + computed_cells(row == first_row, first_row, last_row)
+                    + [text_cell(sheet, activity.implementation_comment)]
                 )
-            )
-            by_category = amounts[activity.pk]
-            cells += [amount_cell(sheet, by_category.get(category.pk)) for category in categories]
-            direct = f"SUM({first_letter}{row}:{last_letter}{row})"
-            cells += [
-                amount_cell(sheet, f"=ROUND({direct}*{rate_text},2)"),
-                amount_cell(sheet, f"={direct}+{mgt_letter}{row}"),
-                text_cell(sheet, activity.implementation_comment),
-            ]
-            sheet.append(cells)
 
     first_data, last_data = HEADER_ROW + 1, max(row, HEADER_ROW + 1)
     total_cells = [text_cell(sheet, str(TOTAL_ROW), TOTAL)] + [None] * (len(LEADING_COLUMNS) - 1)
@@ -205,7 +196,31 @@ def _write_work_plan_sheet(workbook, work_plan, categories, activities, amounts,
     sheet.append(total_cells)
 
 
-def _write_budget_lines_sheet(workbook, rate, categories, activities, amounts, sources) -> None:
+def _activity_cells(sheet, activity: Activity, source_code: str) -> list:
+    quarters = (activity.planned_q1, activity.planned_q2, activity.planned_q3, activity.planned_q4)
+    return [
+        text_cell(sheet, activity.annual_target),
+        text_cell(sheet, activity.code),
+        text_cell(sheet, activity.title),
+        *(text_cell(sheet, QUARTER_MARK if planned else "", QUARTER) for planned in quarters),
+        text_cell(sheet, activity.agency.code),
+        text_cell(sheet, activity.responsible_party.code if activity.responsible_party else ""),
+        text_cell(sheet, source_code),
+    ]
+
+
+def _activity_row_height(activity: Activity) -> int:
+    return wrapped_row_height(
+        (text, column.width)
+        for text, column in zip(
+            (activity.annual_target, activity.title, activity.implementation_comment),
+            (LEADING_COLUMNS[0], LEADING_COLUMNS[2], TRAILING_COLUMNS[-1]),
+            strict=True,
+        )
+    )
+
+
+def _write_budget_lines_sheet(workbook, rate, categories, activities, amounts) -> None:
     sheet = workbook.create_sheet(str(BUDGET_LINES_SHEET))
     headers = [
         (_("JP output"), 10),
@@ -228,15 +243,20 @@ def _write_budget_lines_sheet(workbook, rate, categories, activities, amounts, s
             activity.title,
             activity.agency.code,
             activity.responsible_party.code if activity.responsible_party else "",
-            ", ".join(sorted(sources[activity.pk])),
         ]
-        by_category = amounts[activity.pk]
-        lines = [(category.name, by_category[category.pk]) for category in categories if category.pk in by_category]
-        direct = sum((amount for _name, amount in lines), ZERO)
-        lines.append((INDIRECT_COST_LABEL, indirect_cost(direct, rate)))
-        for name, amount in lines:
+        by_source = amounts.get(activity.pk, {})
+        lines = [
+            (source_code, category.name, by_category[category.pk])
+            for source_code, by_category in sorted(by_source.items())
+            for category in categories
+            if category.pk in by_category
+        ]
+        direct = sum((amount for _source, _name, amount in lines), ZERO)
+        # The indirect cost is the activity's, on all its sources together.
+        lines.append((", ".join(sorted(by_source)), INDIRECT_COST_LABEL, indirect_cost(direct, rate)))
+        for source_code, name, amount in lines:
             # Unstyled: a pivot table formats its own sums, and 10 cells a row add up on a long plan.
-            sheet.append([plain_text(sheet, value) for value in [*leading, name]] + [amount])
+            sheet.append([plain_text(sheet, value) for value in [*leading, source_code, name]] + [amount])
 
 
 def _write_read_me_sheet(workbook, work_plan, categories) -> None:
@@ -266,7 +286,13 @@ def _write_read_me_sheet(workbook, work_plan, categories) -> None:
         (_("Q1 to Q4"), _('"x" (or X, or a tick) in each quarter the activity is planned; empty otherwise.')),
         (_("UN agency"), _("Code or name of a UN agency listed below. Required.")),
         (_("Responsible party"), _("Code or name of a national partner listed below, or empty.")),
-        (_("Source of funds"), _("Code or name of a source of funds listed below; required when there are amounts.")),
+        (
+            _("Source of funds"),
+            _(
+                "Code or name of a source of funds listed below; required when there are amounts. An activity "
+                "funded from several sources has one row per source, with the same code and the same other cells."
+            ),
+        ),
         (
             _("Budget categories"),
             _(
@@ -276,7 +302,11 @@ def _write_read_me_sheet(workbook, work_plan, categories) -> None:
         ),
         (
             INDIRECT_COST_LABEL,
-            _("Computed: %(note)s, rounded to the cent. Never read on import.") % {"note": indirect_cost_note(rate)},
+            _(
+                "Computed: %(note)s, rounded to the cent, on the activity's direct total (on its first row when "
+                "it has several). Never read on import."
+            )
+            % {"note": indirect_cost_note(rate)},
         ),
         (_("Total"), _("Computed: direct categories plus Mgt support. Never read on import.")),
         (_("Comments"), _("State of implementation. Free text.")),

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 
-from budgets.import_plan import UNCHANGED, ImportPlan, PlannedActivity
+from budgets.import_plan import UNCHANGED, ImportPlan, PlannedActivity, same_value, shown_value
 from budgets.models import BudgetCategory, BudgetLine, FundingSource
 from budgets.money import ZERO, indirect_cost
 from budgets.workbook_layout import (
@@ -35,6 +35,19 @@ from workplan.models import Activity, Agency, Output, Partner, WorkPlan
 from workplan.roles import Role, agency_of, has_role
 
 REQUIRED_KEYS = ["code", "title", "q1", "q2", "q3", "q4", "agency", "partner", "source"]
+# The column each activity field is read from.
+ROW_COLUMNS = {
+    "output": "code",
+    "title": "title",
+    "annual_target": "annual_target",
+    "agency": "agency",
+    "responsible_party": "partner",
+    "planned_q1": "q1",
+    "planned_q2": "q2",
+    "planned_q3": "q3",
+    "planned_q4": "q4",
+    "implementation_comment": "comments",
+}
 HEADER_SEARCH_ROWS = 20
 
 
@@ -128,6 +141,7 @@ class _SheetReader:
         self.agencies = _Lookup(Agency.objects.all(), "code", "name")
         self.partners = _Lookup(Partner.objects.all(), "code", "name")
         self.sources = _Lookup(FundingSource.objects.all(), "code", "name")
+        self.source_codes = {source.pk: source.code for source in FundingSource.objects.all()}
         self.outputs = {
             output.code: output
             for output in Output.objects.filter(outcome__programme=work_plan.programme).select_related("outcome")
@@ -148,8 +162,11 @@ class _SheetReader:
         self.output_prefixes = spellings(OUTPUT_HEADER_PREFIX)
         self.group_seen = False
         self.output: Output | None = None
-        self.seen_codes: dict[str, int] = {}
-        self.seen_titles: dict[str, int] = {}
+        # An activity is on one row per source of funds: keyed by its code, or by its title
+        # when it has none, its rows by source and the activity read from the first of them.
+        self.rows_by_source: dict[tuple[str, str], dict] = {}
+        self.planned: dict[tuple[str, str], PlannedActivity] = {}
+        self.typed_mgt_support: dict[tuple[str, str], list[tuple[int, object]]] = {}
 
     def problem(self, message, row=None, index=None, value=None) -> Problem:
         return Problem(str(message), sheet=self.sheet, row=row, column=self.column_name(index), value=shown(value))
@@ -188,6 +205,10 @@ class _SheetReader:
             self.plan.problems.append(
                 self.problem(_('No header row found: it needs at least "Activity code" and "Activity".'))
             )
+        for key, planned in self.planned.items():
+            self._check_typed_mgt_support(planned, self.typed_mgt_support[key])
+            planned.compare(self.plan.existing_lines, self.plan.category_names, self.source_codes)
+            self._check_agency(planned)
 
     def _try_header(self, number: int, values: tuple) -> None:
         texts = [normalise(as_text(value)) for value in values]
@@ -287,18 +308,6 @@ class _SheetReader:
                 "code",
                 code,
             )
-        key, seen = (code, self.seen_codes) if code else (title, self.seen_titles)
-        if key and key in seen:
-            refuse(
-                _("The activity code %(code)s is also on row %(row)s.") % {"code": code, "row": seen[key]}
-                if code
-                else _("An activity without a code and with this title is also on row %(row)s.") % {"row": seen[key]},
-                "code" if code else "title",
-                key,
-            )
-        elif key:
-            seen[key] = number
-
         quarters = {}
         for quarter in ("q1", "q2", "q3", "q4"):
             try:
@@ -342,11 +351,29 @@ class _SheetReader:
             )
         elif amounts and not source_text:
             refuse(_("The source of funds is empty, but the row has amounts."), "source")
+
+        key = ("code", code) if code else ("title", title)
+        rows_by_source = self.rows_by_source.setdefault(key, {})
+        source_key = source.pk if source else normalise(source_text)
+        if source_key in rows_by_source:
+            earlier = rows_by_source[source_key]
+            refuse(
+                _("The activity code %(code)s is also on row %(row)s, with the same source of funds.")
+                % {"code": code, "row": earlier}
+                if code
+                else _(
+                    "An activity without a code and with this title is also on row %(row)s, "
+                    "with the same source of funds."
+                )
+                % {"row": earlier},
+                "code" if code else "title",
+                code or title,
+            )
+        elif code or title:
+            rows_by_source[source_key] = number
         if len(problems) > start:
             return
 
-        direct = sum(amounts.values(), ZERO)
-        self._check_typed_mgt_support(number, cells, direct)
         values = {
             "output": output,
             "title": title,
@@ -356,29 +383,53 @@ class _SheetReader:
             **quarters,
             "implementation_comment": as_text(self.cell(cells, "comments")),
         }
-        existing = self.by_code.get(code) if code else self.by_title.get(title)
-        planned = PlannedActivity(
-            row=number,
-            code=code,
-            values=values,
-            lines={(category_id, source.pk): amount for category_id, amount in amounts.items()},
-            existing=existing,
-        )
-        planned.compare(self.plan.existing_lines, self.plan.category_names)
-        self._check_agency(planned)
-        self.plan.activities.append(planned)
+        lines = {(category_id, source.pk): amount for category_id, amount in amounts.items()}
+        earlier = self.planned.get(key)
+        if earlier is None:
+            existing = self.by_code.get(code) if code else self.by_title.get(title)
+            self.planned[key] = PlannedActivity(row=number, code=code, values=values, lines=lines, existing=existing)
+            self.plan.activities.append(self.planned[key])
+            self.typed_mgt_support[key] = []
+        else:
+            self._check_same_activity(number, earlier, values)
+            earlier.lines.update(lines)
+        self.typed_mgt_support[key].append((number, self.cell(cells, "mgt_support")))
 
-    def _check_typed_mgt_support(self, number: int, cells: list, direct: Decimal) -> None:
-        """The column is recomputed, never read; a typed figure that disagrees is worth a word."""
-        value = self.cell(cells, "mgt_support")
-        if value is None or (isinstance(value, str) and value.startswith("=")):
+    def _check_same_activity(self, number: int, earlier: PlannedActivity, values: dict) -> None:
+        """Another source of funds of an activity already read: its other cells must say the same."""
+        for name, column in ROW_COLUMNS.items():
+            if not same_value(name, values[name], earlier.values[name]):
+                self.plan.problems.append(
+                    self.problem(
+                        _(
+                            "This row is another source of funds of the activity on row %(row)s, "
+                            "but its %(column)s differs; make the rows of one activity agree."
+                        )
+                        % {"row": earlier.row, "column": self.headers.get(self.columns.get(column), column)},
+                        row=number,
+                        index=self.columns.get(column),
+                        value=shown_value(values[name]),
+                    )
+                )
+
+    def _check_typed_mgt_support(self, planned: PlannedActivity, typed_cells: list[tuple[int, object]]) -> None:
+        """The column is recomputed, never read; a typed figure that disagrees is worth a word.
+        An activity on several rows has one Mgt support, on its direct total: typed figures
+        on its rows are added up."""
+        typed = [
+            (number, value)
+            for number, value in typed_cells
+            if value is not None and not (isinstance(value, str) and value.startswith("="))
+        ]
+        if not typed:
             return
         try:
-            typed = read_amount(value)
+            total = sum((read_amount(value) or ZERO for _number, value in typed), ZERO)
         except ValueError:
-            typed = None
-        expected = indirect_cost(direct, self.rate)
-        if typed != expected:
+            total = None
+        expected = indirect_cost(sum(planned.lines.values(), ZERO), self.rate)
+        if total != expected:
+            number, value = typed[0]
             self.plan.warnings.append(
                 self.problem(
                     _("Mgt support is computed as %(expected)s (the rule on the direct amounts), not the typed figure.")

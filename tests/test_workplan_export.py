@@ -8,10 +8,11 @@ import pytest
 from django.core.management import call_command
 from openpyxl import load_workbook
 
+from budgets.models import BudgetLine, FundingSource
 from budgets.money import indirect_cost
 from budgets.selectors import work_plan_budget
 from budgets.workbook_import import plan_work_plan_import
-from tests.factories import make_activity, make_budget_line
+from tests.factories import make_activity, make_budget_line, make_category
 from tests.workbooks import CODE, COMMENTS, MGT_SUPPORT, TITLE, exported, row_of
 from workplan.models import Activity
 
@@ -68,6 +69,20 @@ def test_the_budget_lines_sheet_has_one_row_per_line_and_mgt_support(cisp):
     assert total == work_plan_budget(cisp).listed.total
 
 
+def test_the_budget_lines_sheet_gives_each_line_its_source_of_funds(cisp):
+    activity = Activity.objects.get(work_plan=cisp, code="1.1.1")
+    government = FundingSource.objects.create(code="RGC", name="Royal Government of Cambodia")
+    BudgetLine.objects.create(activity=activity, category=make_category(), source=government, amount=Decimal("100"))
+    sheet = load_workbook(BytesIO(exported(cisp)))["Budget lines"]
+    lines = [row[5:] for row in sheet.iter_rows(min_row=2, values_only=True) if row[1] == "1.1.1"]
+    assert lines == [
+        ("MDG-F", "Int personnel", 500),
+        ("MDG-F", "Nat personnel", 434),
+        ("RGC", "Contracts", 100),
+        ("MDG-F, RGC", "Mgt support", 72.38),
+    ]
+
+
 def test_the_read_me_lists_agencies_partners_and_outputs(cisp):
     sheet = load_workbook(BytesIO(exported(cisp)))["Read me"]
     first_column = [row[0] for row in sheet.iter_rows(values_only=True)]
@@ -114,6 +129,14 @@ def test_the_formulas_of_the_exported_sheet_give_the_app_totals_to_the_cent(cisp
     # Direct totals whose 7% ends in half a cent, where float arithmetic could round the other way.
     for n, amount in enumerate(["4673.50", "150.50", "1.50", "12345.50", "0.50", "71428.50"], start=50):
         make_budget_line(make_activity(cisp, f"1.1.{n}"), amount)
+    # Two sources, two rows: the 7% of each row would add up to a cent more than the activity's.
+    two_sources = make_activity(cisp, "1.1.60")
+    make_budget_line(two_sources, "150.50")
+    government = FundingSource.objects.create(code="RGC", name="Royal Government of Cambodia")
+    BudgetLine.objects.create(
+        activity=two_sources, category=make_category(), source=government, amount=Decimal("150.50")
+    )
+    assert work_plan_budget(cisp).by_activity[two_sources.pk].indirect == Decimal("21.07")
     source = tmp_path / "plan.xlsx"
     source.write_bytes(exported(cisp))
     out = tmp_path / "calculated"

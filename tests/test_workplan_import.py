@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from budgets.import_plan import CHANGED, CREATED
-from budgets.models import BudgetLine
+from budgets.models import BudgetCategory, BudgetLine, FundingSource
 from budgets.services import import_work_plan
 from budgets.workbook_import import plan_work_plan_import
 from tests.workbooks import (
@@ -18,6 +18,7 @@ from tests.workbooks import (
     MGT_SUPPORT,
     PARTNER,
     Q1,
+    SOURCE,
     database_dump,
     editable,
     exported,
@@ -156,3 +157,80 @@ def test_import_workplan_command_dry_run_writes_nothing_and_checks_the_user(cisp
         call_command("import_workplan", str(path), "--year", "1", "--user", "nobody")
     call_command("import_workplan", str(path), "--year", "1", stdout=StringIO())
     assert database_dump() != before
+
+
+@pytest.fixture
+def two_sources(cisp):
+    """Activity 1.1.1 (UNESCO; MDG-F int personnel 500 and nat personnel 434) also funded by
+    the government: contracts 1,000.00 and travel 250.50."""
+    government = FundingSource.objects.create(code="RGC", name="Royal Government of Cambodia")
+    activity = Activity.objects.get(work_plan=cisp, code="1.1.1")
+    for code, amount in [("contracts", "1000.00"), ("travel", "250.50")]:
+        BudgetLine.objects.create(
+            activity=activity, category=BudgetCategory.objects.get(code=code), source=government, amount=Decimal(amount)
+        )
+    return activity
+
+
+def test_an_activity_with_two_sources_goes_out_on_two_rows_and_comes_back_unchanged(cisp, two_sources):
+    before = database_dump()
+    first = exported(cisp)
+    sheet = editable(first)["Work plan"]
+    row = row_of(sheet, "1.1.1")
+    assert [sheet[f"{SOURCE}{row}"].value, sheet[f"{SOURCE}{row + 1}"].value] == ["MDG-F", "RGC"]
+    assert sheet[f"B{row + 1}"].value == "1.1.1" and sheet[f"{CONTRACTS}{row + 1}"].value == 1000
+    # One Mgt support for the activity, on its direct total over both rows.
+    assert sheet[f"{MGT_SUPPORT}{row}"].value == f"=ROUND(SUM(K{row}:S{row + 1})*0.07,2)"
+    assert sheet[f"{MGT_SUPPORT}{row + 1}"].value is None
+
+    plan = plan_work_plan_import(work_plan=cisp, data=first)
+    assert plan.is_valid, [str(problem) for problem in plan.problems]
+    assert plan.warnings == []
+    assert {planned.action for planned in plan.activities} == {"unchanged"}
+    import_work_plan(plan=plan)
+    assert database_dump() == before
+    assert sheet_data(exported(cisp)) == sheet_data(first)
+
+
+def test_a_change_on_the_second_source_row_changes_that_source_line_only(cisp, two_sources):
+    workbook = editable(exported(cisp))
+    sheet = workbook["Work plan"]
+    sheet[f"{CONTRACTS}{row_of(sheet, '1.1.1') + 1}"] = "1,200"
+    sheet[f"{MGT_SUPPORT}{row_of(sheet, '1.1.1') + 1}"] = 84.0  # 7% of the RGC row alone: a warning
+    plan = plan_work_plan_import(work_plan=cisp, data=saved(workbook))
+    assert plan.is_valid, [str(problem) for problem in plan.problems]
+    (changed,) = plan.with_action(CHANGED)
+    assert changed.changes == [("Contracts (RGC)", "1,000.00", "1,200.00")]
+    assert [str(warning) for warning in plan.warnings] == [
+        f'sheet "Work plan", row {row_of(sheet, "1.1.1") + 1}, column T (Mgt support), value “84”: '
+        "Mgt support is computed as 166.92 (the rule on the direct amounts), not the typed figure."
+    ]
+    import_work_plan(plan=plan)
+    lines = {(line.source.code, line.category.code): line.amount for line in two_sources.budget_lines.all()}
+    assert lines == {
+        ("MDG-F", "int-personnel"): Decimal("500.00"),
+        ("MDG-F", "nat-personnel"): Decimal("434.00"),
+        ("RGC", "contracts"): Decimal("1200.00"),
+        ("RGC", "travel"): Decimal("250.50"),
+    }
+
+
+def test_rows_of_one_activity_that_disagree_are_refused(cisp, two_sources):
+    before = database_dump()
+    workbook = editable(exported(cisp))
+    sheet = workbook["Work plan"]
+    second = row_of(sheet, "1.1.1") + 1
+    sheet[f"{AGENCY}{second}"] = "ILO"
+    sheet[f"{SOURCE}{second}"] = "MDG-F"
+    plan = plan_work_plan_import(work_plan=cisp, data=saved(workbook))
+    assert [str(problem) for problem in plan.problems] == [
+        f'sheet "Work plan", row {second}, column B (Activity code), value “1.1.1”: '
+        f"The activity code 1.1.1 is also on row {second - 1}, with the same source of funds."
+    ]
+    sheet[f"{SOURCE}{second}"] = "RGC"
+    plan = plan_work_plan_import(work_plan=cisp, data=saved(workbook))
+    assert [str(problem) for problem in plan.problems] == [
+        f'sheet "Work plan", row {second}, column H (UN agency), value “ILO”: This row is another source of funds '
+        f"of the activity on row {second - 1}, but its UN agency differs; make the rows of one activity agree."
+    ]
+    assert database_dump() == before
