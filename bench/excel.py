@@ -1,10 +1,11 @@
 """Benchmark of the work plan workbook: our export and import against openpyxl alone.
 
-    .venv/bin/python bench/excel.py [-n 5000] [--json]
+    .venv/bin/python bench/excel.py [-n 5000] [--json] [--database-url postgres://...]
 
 Builds a synthetic work plan of N activities with every budget category filled, in a
-throwaway SQLite database, then times in one run: our export; our import into an empty
-year, and again as an update (every amount changed); and the limits, openpyxl alone
+throwaway database (SQLite, or a test database beside the PostgreSQL one given), then
+times in one run: our export; our import into an empty year, and again as an update
+(every amount changed); and the limits, openpyxl alone
 writing (write-only) the same cells of all three sheets and reading (read-only) the sheet
 the import reads. Ratios are ours / openpyxl's. Peak memory is the most traced
 allocation of our export or import (tracemalloc, measured apart from the timings),
@@ -27,20 +28,24 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def setup_django(database: Path) -> None:
+def setup_django(database_url: str) -> None:
     sys.path.insert(0, str(ROOT))
-    os.environ["DATABASE_URL"] = f"sqlite:///{database}"
+    os.environ["DATABASE_URL"] = database_url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cisp.settings")
     os.environ.setdefault("LOG_LEVEL", "WARNING")
     import django
 
     django.setup()
     from django.conf import settings
-    from django.core.management import call_command
 
     settings.WORKBOOK_MAX_ROWS = max(settings.WORKBOOK_MAX_ROWS, 10**6)
     settings.WORKBOOK_MAX_UPLOAD_BYTES = max(settings.WORKBOOK_MAX_UPLOAD_BYTES, 10**9)
     settings.WORKBOOK_MAX_UNCOMPRESSED_BYTES = max(settings.WORKBOOK_MAX_UNCOMPRESSED_BYTES, 10**10)
+
+
+def load_data() -> None:
+    from django.core.management import call_command
+
     call_command("migrate", verbosity=0)
     call_command("load_cisp", verbosity=0)
 
@@ -94,11 +99,28 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("-n", type=int, default=5000, help="number of activities (default 5000)")
     parser.add_argument("--json", action="store_true", help="end with one JSON object")
+    parser.add_argument(
+        "--database-url",
+        help="a PostgreSQL database to measure on, e.g. postgres://postgres@127.0.0.1:5432/cisp: a throwaway "
+        "test_<name> database is created beside it and dropped afterwards (default: a temporary SQLite file)",
+    )
     args = parser.parse_args()
 
-    with tempfile.TemporaryDirectory() as directory:
-        setup_django(Path(directory) / "bench.sqlite3")
-        report = run(args.n)
+    if args.database_url:
+        setup_django(args.database_url)
+        from django.db import connection
+
+        test_database = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+        try:
+            load_data()
+            report = {**run(args.n), "database": connection.vendor}
+        finally:
+            connection.creation.destroy_test_db(test_database, verbosity=0)
+    else:
+        with tempfile.TemporaryDirectory() as directory:
+            setup_django(f"sqlite:///{Path(directory) / 'bench.sqlite3'}")
+            load_data()
+            report = {**run(args.n), "database": "sqlite"}
     if not args.json:
         for key, value in report.items():
             print(f"{key:>20}: {value}")

@@ -10,6 +10,7 @@ simple_history would write: the tracked fields, the date, the user, the type and
 from django.conf import settings
 from django.db import connections, router
 from django.utils import timezone
+from psycopg2.extras import execute_batch
 
 CREATED = "+"
 CHANGED = "~"
@@ -45,7 +46,12 @@ def update_with_history(model, objects: list, fields: list[str], *, user, reason
         for instance in objects
     ]
     with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
+        if connection.vendor == "postgresql":
+            # psycopg2's executemany() makes one round trip per row: 50,000 of them took an
+            # update import on PostgreSQL to four times openpyxl's read. Pages of statements instead.
+            execute_batch(cursor.cursor, sql, rows, page_size=1000)
+        else:
+            cursor.executemany(sql, rows)
     record_history(model, objects, history_type=CHANGED, user=user, reason=reason)
 
 
