@@ -151,6 +151,8 @@ class _SheetReader:
         )
         self.by_code, self.by_title = {}, {}
         for activity in activities:
+            # Validating a changed activity reads its work plan: the one in hand, not a query per row.
+            activity.work_plan = work_plan
             if activity.code:
                 self.by_code[activity.code] = activity
             else:

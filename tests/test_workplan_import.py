@@ -10,6 +10,7 @@ from budgets.import_plan import CHANGED, CREATED
 from budgets.models import BudgetCategory, BudgetLine, FundingSource
 from budgets.services import import_work_plan
 from budgets.workbook_import import plan_work_plan_import
+from tests.factories import make_activity, make_budget_line
 from tests.workbooks import (
     AGENCY,
     COMMENTS,
@@ -234,3 +235,25 @@ def test_rows_of_one_activity_that_disagree_are_refused(cisp, two_sources):
         f"of the activity on row {second - 1}, but its UN agency differs; make the rows of one activity agree."
     ]
     assert database_dump() == before
+
+
+def test_applying_an_import_runs_as_many_queries_for_200_more_activities(cisp, django_assert_max_num_queries):
+    def every_target_and_contracts_set_to(target: str, contracts: int) -> bytes:
+        workbook = editable(exported(cisp))
+        sheet = workbook["Work plan"]
+        for row in range(4, sheet.max_row + 1):
+            if sheet[f"{AGENCY}{row}"].value:  # an activity's row, not an output's or the TOTAL
+                sheet[f"A{row}"] = target
+                sheet[f"{CONTRACTS}{row}"] = contracts
+        return saved(workbook)
+
+    plan = plan_work_plan_import(work_plan=cisp, data=every_target_and_contracts_set_to("Revised", 10))
+    assert len(plan.with_action(CHANGED)) == 35
+    with django_assert_max_num_queries(30) as small:
+        import_work_plan(plan=plan)
+    for n in range(200):
+        make_budget_line(make_activity(cisp, f"1.1.{100 + n}"), "100.00")
+    plan = plan_work_plan_import(work_plan=cisp, data=every_target_and_contracts_set_to("Revised again", 20))
+    assert len(plan.with_action(CHANGED)) == 235
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        import_work_plan(plan=plan)

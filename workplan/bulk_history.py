@@ -10,7 +10,7 @@ simple_history would write: the tracked fields, the date, the user, the type and
 from django.conf import settings
 from django.db import connections, router
 from django.utils import timezone
-from psycopg2.extras import execute_batch
+from psycopg2.extras import execute_values
 
 CREATED = "+"
 CHANGED = "~"
@@ -27,32 +27,53 @@ def create_with_history(model, objects: list, *, user, reason: str) -> list:
 def update_with_history(model, objects: list, fields: list[str], *, user, reason: str) -> None:
     """Save `fields` of the objects and record each as changed.
 
-    One prepared UPDATE run for all rows: Django's bulk_update() builds a CASE WHEN per field
-    and row, which took three quarters of an update import's time (bench/excel.py).
+    Not Django's bulk_update(): it builds a CASE WHEN per field and row, which took three
+    quarters of an update import's time (bench/excel.py).
     """
     if not objects:
         return
     _saved_primary_keys(model, objects)
     connection = connections[router.db_for_write(model)]
-    quote = connection.ops.quote_name
     columns = [model._meta.get_field(name) for name in fields]
-    sql = "UPDATE {} SET {} WHERE {} = %s".format(
-        quote(model._meta.db_table),
-        ", ".join(f"{quote(column.column)} = %s" for column in columns),
-        quote(model._meta.pk.column),
-    )
     rows = [
         [column.get_db_prep_save(getattr(instance, column.attname), connection) for column in columns] + [instance.pk]
         for instance in objects
     ]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            # psycopg2's executemany() makes one round trip per row: 50,000 of them took an
-            # update import on PostgreSQL to four times openpyxl's read. Pages of statements instead.
-            execute_batch(cursor.cursor, sql, rows, page_size=1000)
+            _update_from_values(connection, cursor, model, columns, rows)
         else:
-            cursor.executemany(sql, rows)
+            _update_row_by_row(connection, cursor, model, columns, rows)
     record_history(model, objects, history_type=CHANGED, user=user, reason=reason)
+
+
+def _update_row_by_row(connection, cursor, model, columns, rows) -> None:
+    """One prepared statement run for every row: SQLite runs it in process, row after row."""
+    quote = connection.ops.quote_name
+    sql = "UPDATE {} SET {} WHERE {} = %s".format(
+        quote(model._meta.db_table),
+        ", ".join(f"{quote(column.column)} = %s" for column in columns),
+        quote(model._meta.pk.column),
+    )
+    cursor.executemany(sql, rows)
+
+
+def _update_from_values(connection, cursor, model, columns, rows) -> None:
+    """UPDATE ... FROM (VALUES ...), a thousand rows a statement: psycopg2's executemany() makes
+    one round trip per row, which took an update import on PostgreSQL to four times openpyxl's
+    read. Values are cast to their columns' types (a page of NULLs would otherwise be text)."""
+    quote = connection.ops.quote_name
+    table, pk = quote(model._meta.db_table), model._meta.pk
+    names = [quote(f"new_{column.column}") for column in [*columns, pk]]
+    template = "({})".format(", ".join(f"%s::{column.cast_db_type(connection)}" for column in [*columns, pk]))
+    assignments = [
+        f"{quote(column.column)} = incoming.{name}" for column, name in zip(columns, names[:-1], strict=True)
+    ]
+    sql = (
+        f"UPDATE {table} SET {', '.join(assignments)} FROM (VALUES %s) AS incoming ({', '.join(names)}) "
+        f"WHERE {table}.{quote(pk.column)} = incoming.{names[-1]}"
+    )
+    execute_values(cursor.cursor, sql, rows, template=template, page_size=1000)
 
 
 def record_history(model, objects: list, *, history_type: str, user, reason: str) -> None:
