@@ -1,12 +1,11 @@
 from decimal import Decimal
 
 from django import forms
-from django.conf import settings
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from budgets.models import BudgetCategory, FundingSource
 from workplan.models import WorkPlan
+from workplan.spreadsheets import RefusedUpload, check_upload_size
 
 
 class AmountField(forms.DecimalField):
@@ -67,9 +66,8 @@ class WorkPlanImportForm(forms.Form):
 
     def clean_workbook(self):
         workbook = self.cleaned_data["workbook"]
-        if workbook.size > settings.WORKBOOK_MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(
-                _("The file is %(size)s; the largest accepted is %(limit)s.")
-                % {"size": filesizeformat(workbook.size), "limit": filesizeformat(settings.WORKBOOK_MAX_UPLOAD_BYTES)}
-            )
+        try:
+            check_upload_size(workbook.size)
+        except RefusedUpload as refusal:
+            raise forms.ValidationError(str(refusal)) from None
         return workbook

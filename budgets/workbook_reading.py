@@ -58,7 +58,7 @@ def open_workbook(data: bytes) -> Workbook:
     if not data:
         raise UnreadableWorkbook(Problem(_("The file is empty.")))
     try:
-        check_upload_size(data)
+        check_upload_size(len(data))
         check_xlsx_archive(data)
     except RefusedUpload as refusal:
         raise UnreadableWorkbook(Problem(str(refusal))) from None

@@ -103,6 +103,7 @@ def test_an_admin_upload_is_checked_like_a_work_plan_upload_before_it_is_parsed(
     assert page.status_code == 200
     assert "compressed more than 100 to 1" in page.context["form"].errors["import_file"][0]
     assert list(Activity.objects.values_list("pk", "title", "version")) == before
+    assert not any((tmp_path / "django-import-export").iterdir())  # the refused upload is not kept
 
     settings.WORKBOOK_MAX_UPLOAD_BYTES = 100
     dataset = ActivityResource().export(Activity.objects.all())
@@ -111,6 +112,7 @@ def test_an_admin_upload_is_checked_like_a_work_plan_upload_before_it_is_parsed(
         {"resource": 0, "format": 0, "import_file": SimpleUploadedFile("activities.csv", dataset.csv.encode())},
     )
     assert "the largest accepted is 100" in page.context["form"].errors["import_file"][0]
+    assert not any((tmp_path / "django-import-export").iterdir())  # refused before it was stored
 
 
 def test_admin_import_needs_the_import_permission(cisp, client):

@@ -6,6 +6,7 @@ sized to their wrapped text."""
 import zipfile
 from io import BytesIO
 
+from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
@@ -13,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from import_export import resources
 from import_export.admin import ImportExportMixin
 from import_export.formats import base_formats
+from import_export.forms import ImportForm
 from import_export.widgets import ForeignKeyWidget
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -28,12 +30,12 @@ class RefusedUpload(ValueError):
     """An upload refused before it is parsed; the message tells the user why."""
 
 
-def check_upload_size(data: bytes) -> None:
+def check_upload_size(size: int) -> None:
     limit = settings.WORKBOOK_MAX_UPLOAD_BYTES
-    if len(data) > limit:
+    if size > limit:
         raise RefusedUpload(
             _("The file is %(size)s; the largest accepted is %(limit)s.")
-            % {"size": filesizeformat(len(data)), "limit": filesizeformat(limit)}
+            % {"size": filesizeformat(size), "limit": filesizeformat(limit)}
         )
 
 
@@ -103,7 +105,7 @@ def escape_for_csv(value):
 
 class SafeCSV(base_formats.CSV):
     def create_dataset(self, in_stream):
-        check_upload_size(in_stream.encode() if isinstance(in_stream, str) else in_stream)
+        check_upload_size(len(in_stream.encode() if isinstance(in_stream, str) else in_stream))
         return super().create_dataset(in_stream)
 
     def export_data(self, dataset, **kwargs):
@@ -118,7 +120,7 @@ class SafeXLSX(base_formats.XLSX):
     Reads a file only after the checks the work plan import makes (size, zip bomb)."""
 
     def create_dataset(self, in_stream):
-        check_upload_size(in_stream)
+        check_upload_size(len(in_stream))
         check_xlsx_archive(in_stream)
         return super().create_dataset(in_stream)
 
@@ -197,12 +199,30 @@ class HistoryModelResource(resources.ModelResource):
         use_bulk = False
 
 
+class SizeLimitedImportForm(ImportForm):
+    """Refuses a file over the upload limit before django-import-export reads it into memory
+    and keeps a copy of it."""
+
+    def clean_import_file(self):
+        import_file = self.cleaned_data["import_file"]
+        try:
+            check_upload_size(import_file.size)
+        except RefusedUpload as refusal:
+            raise forms.ValidationError(str(refusal)) from None
+        return import_file
+
+
 class SafeImportExportMixin(ImportExportMixin):
-    """Admin import and export in formula-safe formats only."""
+    """Admin import and export in formula-safe formats only, of files checked like a work plan upload."""
 
     formats = SAFE_FORMATS
+    import_form_class = SizeLimitedImportForm
 
     def add_data_read_fail_error_to_form(self, form, e):
+        # The upload was stored before it was read: a file that cannot be read is not kept.
+        stored_as = getattr(form.cleaned_data.get("import_file"), "tmp_storage_name", None)
+        if stored_as:
+            self.get_tmp_storage_class()(name=stored_as, **self.get_tmp_storage_class_kwargs()).remove()
         if isinstance(e, RefusedUpload):
             form.add_error("import_file", str(e))
         else:
