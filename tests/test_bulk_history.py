@@ -70,9 +70,9 @@ def test_updated_rows_are_recorded_as_changed_with_their_new_values_and_no_user_
     for activity in activities[:2]:
         activity.title = f"Renamed {activity.code}"
         activity.version += 1
-
+        activity.planned_q2 = True
     # A column of NULLs (no responsible party) is written too: PostgreSQL needs its type.
-    fields = ["title", "version", "responsible_party"]
+    fields = ["title", "version", "planned_q2", "responsible_party"]
     update_with_history(Activity, activities[:2], fields, user=None, reason="Imported from Excel")
 
     assert list(Activity.objects.order_by("pk").values_list("title", "version")) == [
@@ -81,9 +81,9 @@ def test_updated_rows_are_recorded_as_changed_with_their_new_values_and_no_user_
         ("Activity 1.1.3", 1),
     ]
     latest = [activity.history.first() for activity in activities]
-    assert [(row.history_type, row.title, row.history_user_id) for row in latest[:2]] == [
-        ("~", "Renamed 1.1.1", None),
-        ("~", "Renamed 1.1.2", None),
+    assert [(row.history_type, row.title, row.planned_q2, row.history_user_id) for row in latest[:2]] == [
+        ("~", "Renamed 1.1.1", True, None),
+        ("~", "Renamed 1.1.2", True, None),
     ]
     assert latest[2].history_type == "+"
 
@@ -105,6 +105,18 @@ def test_history_is_written_in_batches_the_database_accepts():
     )
 
     assert BudgetLine.history.filter(activity_id=activity.pk, history_type="+").count() == 1200
+
+    lines = list(BudgetLine.objects.filter(activity=activity).order_by("pk"))
+    for number, line in enumerate(lines):
+        line.amount = Decimal(number) + Decimal("0.05")
+    update_with_history(BudgetLine, lines, ["amount"], user=None, reason="Imported from Excel")
+
+    changed = BudgetLine.history.filter(activity_id=activity.pk, history_type="~").order_by("id")
+    assert [row.amount for row in changed] == [Decimal(number) + Decimal("0.05") for number in range(1200)]
+    assert {row.history_change_reason for row in changed} == {"Imported from Excel"}
+    assert list(BudgetLine.objects.filter(activity=activity).order_by("pk").values_list("amount", flat=True)) == [
+        Decimal(number) + Decimal("0.05") for number in range(1200)
+    ]
 
 
 def test_unsaved_rows_are_refused_rather_than_left_without_history():

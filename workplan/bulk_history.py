@@ -8,7 +8,7 @@ simple_history would write: the tracked fields, the date, the user, the type and
 """
 
 from django.conf import settings
-from django.db import connections, router
+from django.db import connections, models, router, transaction
 from django.utils import timezone
 from psycopg2.extras import execute_values
 
@@ -19,8 +19,9 @@ HISTORY_COLUMNS = ("history_date", "history_user", "history_type", "history_chan
 
 def create_with_history(model, objects: list, *, user, reason: str) -> list:
     """bulk_create() the objects and record each as created."""
-    created = model.objects.bulk_create(objects)
-    record_history(model, created, history_type=CREATED, user=user, reason=reason)
+    with transaction.atomic(using=router.db_for_write(model), savepoint=False):
+        created = model.objects.bulk_create(objects)
+        record_history(model, created, history_type=CREATED, user=user, reason=reason)
     return created
 
 
@@ -39,12 +40,13 @@ def update_with_history(model, objects: list, fields: list[str], *, user, reason
         [column.get_db_prep_save(getattr(instance, column.attname), connection) for column in columns] + [instance.pk]
         for instance in objects
     ]
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            _update_from_values(connection, cursor, model, columns, rows)
-        else:
-            _update_row_by_row(connection, cursor, model, columns, rows)
-    record_history(model, objects, history_type=CHANGED, user=user, reason=reason)
+    with transaction.atomic(using=connection.alias, savepoint=False):
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                _update_from_values(connection, cursor, model, columns, rows)
+            else:
+                _update_row_by_row(connection, cursor, model, columns, rows)
+        record_history(model, objects, history_type=CHANGED, user=user, reason=reason)
 
 
 def _update_row_by_row(connection, cursor, model, columns, rows) -> None:
@@ -65,7 +67,7 @@ def _update_from_values(connection, cursor, model, columns, rows) -> None:
     quote = connection.ops.quote_name
     table, pk = quote(model._meta.db_table), model._meta.pk
     names = [quote(f"new_{column.column}") for column in [*columns, pk]]
-    template = "({})".format(", ".join(f"%s::{column.cast_db_type(connection)}" for column in [*columns, pk]))
+    template = "({})".format(", ".join(f"%s::{_cast_type(column, connection)}" for column in [*columns, pk]))
     assignments = [
         f"{quote(column.column)} = incoming.{name}" for column, name in zip(columns, names[:-1], strict=True)
     ]
@@ -73,7 +75,15 @@ def _update_from_values(connection, cursor, model, columns, rows) -> None:
         f"UPDATE {table} SET {', '.join(assignments)} FROM (VALUES %s) AS incoming ({', '.join(names)}) "
         f"WHERE {table}.{quote(pk.column)} = incoming.{names[-1]}"
     )
-    execute_values(cursor.cursor, sql, rows, template=template, page_size=1000)
+    # Django's cursor, so that errors are Django's and the statements are counted like any other.
+    execute_values(cursor, sql, rows, template=template, page_size=1000)
+
+
+def _cast_type(column, connection) -> str:
+    # A cast to varchar(n) would cut longer text silently, where assigning it raises an error.
+    if isinstance(column, models.CharField):
+        return connection.ops.cast_char_field_without_max_length
+    return column.cast_db_type(connection)
 
 
 def record_history(model, objects: list, *, history_type: str, user, reason: str) -> None:
