@@ -101,8 +101,8 @@ def main() -> None:
     parser.add_argument("--json", action="store_true", help="end with one JSON object")
     parser.add_argument(
         "--database-url",
-        help="a PostgreSQL database to measure on, e.g. postgres://postgres@127.0.0.1:5432/cisp: a throwaway "
-        "test_<name> database is created beside it and dropped afterwards (default: a temporary SQLite file)",
+        help="a PostgreSQL server to measure on, e.g. postgres://postgres@127.0.0.1:5432/cisp: a throwaway "
+        "bench_excel_<pid> database is created on it and dropped afterwards (default: a temporary SQLite file)",
     )
     args = parser.parse_args()
 
@@ -110,6 +110,8 @@ def main() -> None:
         setup_django(args.database_url)
         from django.db import connection
 
+        # A name of its own: the default test_<name> could be a test run's database.
+        connection.settings_dict["TEST"]["NAME"] = f"bench_excel_{os.getpid()}"
         test_database = connection.creation.create_test_db(verbosity=0, autoclobber=True)
         try:
             load_data()
