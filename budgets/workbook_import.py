@@ -112,7 +112,7 @@ def _read_workbook(plan: ImportPlan, workbook, user) -> None:
                     row=number,
                 )
             )
-            return
+            break
         if not reader.read_row(number, values):
             break
     reader.finish()
@@ -140,8 +140,9 @@ class _SheetReader:
         self.headers: dict[int, str] = {}
         self.agencies = _Lookup(Agency.objects.all(), "code", "name")
         self.partners = _Lookup(Partner.objects.all(), "code", "name")
-        self.sources = _Lookup(FundingSource.objects.all(), "code", "name")
-        self.source_codes = {source.pk: source.code for source in FundingSource.objects.all()}
+        sources = list(FundingSource.objects.all())
+        self.sources = _Lookup(sources, "code", "name")
+        self.source_codes = {source.pk: source.code for source in sources}
         self.outputs = {
             output.code: output
             for output in Output.objects.filter(outcome__programme=work_plan.programme).select_related("outcome")
@@ -211,6 +212,9 @@ class _SheetReader:
             self._check_typed_mgt_support(planned, self.typed_mgt_support[key])
             planned.compare(self.plan.existing_lines, self.plan.category_names, self.source_codes)
             self._check_agency(planned)
+        # Checks of whole activities come after those of single rows: the user reads them by row.
+        self.plan.problems.sort(key=lambda problem: problem.row or 0)
+        self.plan.warnings.sort(key=lambda problem: problem.row or 0)
 
     def _try_header(self, number: int, values: tuple) -> None:
         texts = [normalise(as_text(value)) for value in values]
@@ -407,12 +411,18 @@ class _SheetReader:
                             "This row is another source of funds of the activity on row %(row)s, "
                             "but its %(column)s differs; make the rows of one activity agree."
                         )
-                        % {"row": earlier.row, "column": self.headers.get(self.columns.get(column), column)},
+                        % {"row": earlier.row, "column": self._field_label(name, column)},
                         row=number,
                         index=self.columns.get(column),
                         value=shown_value(values[name]),
                     )
                 )
+
+    def _field_label(self, name: str, column: str) -> str:
+        # The JP output is read from the output header above the row (or the code's prefix).
+        if name == "output":
+            return str(_("JP output"))
+        return self.headers.get(self.columns.get(column), column)
 
     def _check_typed_mgt_support(self, planned: PlannedActivity, typed_cells: list[tuple[int, object]]) -> None:
         """The column is recomputed, never read; a typed figure that disagrees is worth a word.

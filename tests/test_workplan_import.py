@@ -257,3 +257,26 @@ def test_applying_an_import_runs_as_many_queries_for_200_more_activities(cisp, d
     assert len(plan.with_action(CHANGED)) == 235
     with django_assert_max_num_queries(len(small.captured_queries)):
         import_work_plan(plan=plan)
+
+
+def test_a_source_row_moved_elsewhere_or_deleted_is_read_as_people_expect(cisp, two_sources):
+    workbook = editable(exported(cisp))
+    sheet = workbook["Work plan"]
+    first = row_of(sheet, "1.1.1")
+    # Mgt support typed on each row, adding up to the activity's: no warning.
+    sheet[f"{MGT_SUPPORT}{first}"] = 65.38
+    sheet[f"{MGT_SUPPORT}{first + 1}"] = 87.54
+    # The government row moved to the end of output 1.1, after other activities.
+    sheet.move_range(f"A{first + 1}:V{first + 1}", rows=row_of(sheet, "1.1.3") - first, translate=False)
+    sheet.delete_rows(first + 1)
+    plan = plan_work_plan_import(work_plan=cisp, data=saved(workbook))
+    assert plan.is_valid, [str(problem) for problem in plan.problems]
+    assert plan.warnings == []
+    assert {planned.action for planned in plan.activities} == {"unchanged"}
+
+    sheet.delete_rows(row_of(sheet, "1.1.3") + 1)  # the government row, now after 1.1.3
+    plan = plan_work_plan_import(work_plan=cisp, data=saved(workbook))
+    (changed,) = plan.with_action(CHANGED)
+    assert changed.changes == [("Contracts (RGC)", "1,000.00", "-"), ("Travel (RGC)", "250.50", "-")]
+    import_work_plan(plan=plan)
+    assert {line.source.code for line in two_sources.budget_lines.all()} == {"MDG-F"}
