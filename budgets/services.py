@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy
 
 from budgets.import_plan import ACTIVITY_FIELDS, CHANGED, CREATED, UNCHANGED, ImportPlan
 from budgets.models import BudgetCategory, BudgetLine, FundingSource
-from workplan.bulk_history import create_with_history, update_with_history
+from workplan.bulk_history import create_with_history, delete_with_history, update_with_history
 from workplan.models import Activity
 from workplan.services import StaleActivityError
 
@@ -153,10 +153,6 @@ def _replace_budget_lines(plan: ImportPlan, planned_activities, user, reason: st
                 line.full_clean(exclude=NOT_REVALIDATED, validate_unique=False, validate_constraints=False)
                 to_update.append(line)
         to_delete.extend(existing.values())
-    for line in to_delete:
-        # One by one, so that each deletion is in the history with who did it.
-        line._history_user = user
-        line._change_reason = reason
-        line.delete()
+    delete_with_history(BudgetLine, to_delete, user=user, reason=reason)
     create_with_history(BudgetLine, to_create, user=user, reason=reason)
     update_with_history(BudgetLine, to_update, ["amount"], user=user, reason=reason)

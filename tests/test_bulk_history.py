@@ -7,7 +7,7 @@ from django.test import override_settings
 
 from budgets.models import BudgetLine
 from tests.factories import make_activity, make_category, make_source, make_user, make_work_plan
-from workplan.bulk_history import create_with_history, update_with_history
+from workplan.bulk_history import create_with_history, delete_with_history, update_with_history
 from workplan.models import Activity
 from workplan.roles import Role
 
@@ -136,3 +136,31 @@ def test_no_history_is_written_when_history_is_switched_off():
     update_with_history(Activity, [activity], ["title"], user=None, reason="")
 
     assert activity.history.count() == 0
+
+
+def test_deleted_rows_are_recorded_once_with_their_last_values_the_user_and_the_reason():
+    coordinator = make_user("carol", Role.COORDINATOR)
+    activity = make_activity(make_work_plan(), "1.1.1")
+    lines = create_with_history(
+        BudgetLine,
+        lines_for(activity, {"travel": Decimal("10.05"), "contracts": Decimal("20.00")}),
+        user=None,
+        reason="",
+    )
+
+    delete_with_history(BudgetLine, lines[:1], user=coordinator, reason="Imported from Excel")
+
+    assert list(BudgetLine.objects.values_list("amount", flat=True)) == [Decimal("20.00")]
+    deleted = BudgetLine.history.filter(history_type="-")
+    assert [(row.id, row.amount, row.history_user, row.history_change_reason) for row in deleted] == [
+        (lines[0].pk, Decimal("10.05"), coordinator, "Imported from Excel")
+    ]
+
+
+def test_rows_other_rows_depend_on_are_not_deleted_in_bulk():
+    activity = make_activity(make_work_plan(), "1.1.1")
+
+    with pytest.raises(ValueError, match="dependent rows"):
+        delete_with_history(Activity, [activity], user=None, reason="")
+
+    assert Activity.objects.filter(pk=activity.pk).exists()
