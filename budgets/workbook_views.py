@@ -2,7 +2,6 @@
 is written. Every view checks the user's role on the server."""
 
 import uuid
-from datetime import timedelta
 from io import BytesIO
 
 from django.contrib import messages
@@ -12,7 +11,6 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -23,13 +21,12 @@ from budgets.workbook_export import export_work_plan
 from budgets.workbook_import import plan_work_plan_import
 from workplan.models import WorkPlan
 from workplan.roles import may_export_reports, may_import_work_plans
+from workplan.spreadsheets import remove_abandoned_uploads
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Uploads wait here between preview and confirm: the default storage, shared by every app server.
 UPLOAD_FOLDER = "work-plan-imports"
 SESSION_KEY = "work_plan_imports"
-# An upload not confirmed within a day is abandoned; it is removed at the next upload.
-ABANDONED_AFTER = timedelta(days=1)
 
 
 def workbook_filename(work_plan: WorkPlan) -> str:
@@ -68,7 +65,7 @@ def import_workbook(request: HttpRequest) -> HttpResponse:
         plan = plan_work_plan_import(work_plan=work_plan, data=data, user=request.user)
         token = None
         if plan.is_valid and (plan.with_action(CREATED) or plan.with_action(CHANGED)):
-            _remove_abandoned_uploads()
+            remove_abandoned_uploads(UPLOAD_FOLDER)
             token = uuid.uuid4().hex
             default_storage.save(f"{UPLOAD_FOLDER}/{token}.xlsx", ContentFile(data))
             # Every activity the file matches, not only those it changes: one saved by someone
@@ -124,16 +121,6 @@ def confirm_import(request: HttpRequest) -> HttpResponse:
         },
     )
     return redirect("budgets:import")
-
-
-def _remove_abandoned_uploads() -> None:
-    if not default_storage.exists(UPLOAD_FOLDER):
-        return
-    cutoff = timezone.now() - ABANDONED_AFTER
-    for name in default_storage.listdir(UPLOAD_FOLDER)[1]:
-        path = f"{UPLOAD_FOLDER}/{name}"
-        if default_storage.get_modified_time(path) < cutoff:
-            default_storage.delete(path)
 
 
 def _preview(request: HttpRequest, plan: ImportPlan, token: str | None) -> HttpResponse:

@@ -1,3 +1,5 @@
+import os
+import time
 from io import BytesIO
 
 import tablib
@@ -113,6 +115,31 @@ def test_an_admin_upload_is_checked_like_a_work_plan_upload_before_it_is_parsed(
     )
     assert "the largest accepted is 100" in page.context["form"].errors["import_file"][0]
     assert not any((tmp_path / "django-import-export").iterdir())  # refused before it was stored
+
+
+def test_admin_uploads_previewed_and_abandoned_for_a_day_are_removed_at_the_next_upload(
+    cisp, admin_client, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    dataset = ActivityResource().export(Activity.objects.filter(code="2.1.1"))
+
+    def preview(title):
+        dataset.dict = [{**dataset.dict[0], "title": title}]
+        upload = SimpleUploadedFile("activities.csv", dataset.export("csv").encode())
+        page = admin_client.post(
+            reverse("admin:workplan_activity_import"), {"resource": 0, "format": 0, "import_file": upload}
+        )
+        assert page.status_code == 200
+
+    preview("Previewed, never confirmed")
+    (abandoned,) = (tmp_path / "django-import-export").iterdir()
+    two_days_ago = time.time() - 2 * 24 * 3600
+    os.utime(abandoned, (two_days_ago, two_days_ago))
+
+    preview("Previewed again")
+
+    remaining = list((tmp_path / "django-import-export").iterdir())
+    assert len(remaining) == 1 and abandoned not in remaining
 
 
 def test_admin_import_needs_the_import_permission(cisp, client):

@@ -4,11 +4,14 @@ formats, all-or-nothing imports recorded in the history; for the workbooks the a
 sized to their wrapped text."""
 
 import zipfile
+from datetime import timedelta
 from io import BytesIO
 
 from django import forms
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import resources
@@ -23,7 +26,24 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 # Spreadsheet programs run a cell starting with one of these as a formula (OWASP "CSV injection").
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 ADMIN_IMPORT_REASON = gettext_lazy("Imported in the admin")
+# Where django-import-export's MediaStorage keeps admin uploads in the default storage.
+ADMIN_UPLOAD_FOLDER = "django-import-export"
 NOT_XLSX = gettext_lazy("The file is not a readable Excel workbook (.xlsx). Save it from Excel as .xlsx and retry.")
+
+
+# An upload kept between preview and confirm and not confirmed within a day is abandoned.
+ABANDONED_AFTER = timedelta(days=1)
+
+
+def remove_abandoned_uploads(folder: str) -> None:
+    """Remove the files of `folder` in the default storage that were left there over a day ago."""
+    if not default_storage.exists(folder):
+        return
+    cutoff = timezone.now() - ABANDONED_AFTER
+    for name in default_storage.listdir(folder)[1]:
+        path = f"{folder}/{name}"
+        if default_storage.get_modified_time(path) < cutoff:
+            default_storage.delete(path)
 
 
 class RefusedUpload(ValueError):
@@ -217,6 +237,12 @@ class SafeImportExportMixin(ImportExportMixin):
 
     formats = SAFE_FORMATS
     import_form_class = SizeLimitedImportForm
+
+    def write_to_tmp_storage(self, import_file, input_format):
+        # django-import-export keeps each upload until it is confirmed, and a preview left
+        # unconfirmed forever: clear those older than a day first.
+        remove_abandoned_uploads(ADMIN_UPLOAD_FOLDER)
+        return super().write_to_tmp_storage(import_file, input_format)
 
     def add_data_read_fail_error_to_form(self, form, e):
         # The upload was stored before it was read: a file that cannot be read is not kept.
