@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from budgets.models import BudgetCategory, FundingSource
 from workplan.models import WorkPlan
-from workplan.spreadsheets import RefusedUpload, check_upload_size
+from workplan.spreadsheets import validate_upload_size
 
 
 class AmountField(forms.DecimalField):
@@ -62,12 +62,5 @@ class WorkPlanImportForm(forms.Form):
         label=_("Workbook (.xlsx)"),
         help_text=_("The workbook as exported here, edited in Excel or LibreOffice."),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
+        validators=[validate_upload_size],
     )
-
-    def clean_workbook(self):
-        workbook = self.cleaned_data["workbook"]
-        try:
-            check_upload_size(workbook.size)
-        except RefusedUpload as refusal:
-            raise forms.ValidationError(str(refusal)) from None
-        return workbook

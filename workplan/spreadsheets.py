@@ -59,6 +59,14 @@ def check_upload_size(size: int) -> None:
         )
 
 
+def validate_upload_size(upload) -> None:
+    """For a form's file field: the size limit, checked before the file is read."""
+    try:
+        check_upload_size(upload.size)
+    except RefusedUpload as refusal:
+        raise forms.ValidationError(str(refusal)) from None
+
+
 def check_xlsx_archive(data: bytes) -> None:
     """Refuse an .xlsx whose archive is not a workbook's, or would unpack to far more than it
     weighs (a zip bomb), from its directory alone: before anything is unpacked."""
@@ -223,13 +231,9 @@ class SizeLimitedImportForm(ImportForm):
     """Refuses a file over the upload limit before django-import-export reads it into memory
     and keeps a copy of it."""
 
-    def clean_import_file(self):
-        import_file = self.cleaned_data["import_file"]
-        try:
-            check_upload_size(import_file.size)
-        except RefusedUpload as refusal:
-            raise forms.ValidationError(str(refusal)) from None
-        return import_file
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["import_file"].validators.append(validate_upload_size)
 
 
 class SafeImportExportMixin(ImportExportMixin):
