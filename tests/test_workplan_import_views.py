@@ -158,3 +158,15 @@ def test_uploads_abandoned_for_a_day_are_removed_at_the_next_upload(client, cisp
 
     remaining = list((tmp_path / "work-plan-imports").iterdir())
     assert len(remaining) == 1 and abandoned not in remaining
+
+
+def test_a_workbook_over_the_size_limit_is_refused_by_the_form_and_not_kept(client, cisp, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    settings.WORKBOOK_MAX_UPLOAD_BYTES = 1000
+    client.force_login(user_with_role("coordinator", Role.COORDINATOR))
+
+    page = upload(client, cisp, edited(cisp, "2.1.1", CONTRACTS, "3,000"))
+
+    assert page.status_code == 200
+    assert "the largest accepted is 1000" in page.context["form"].errors["workbook"][0]
+    assert not (tmp_path / "work-plan-imports").exists()
