@@ -15,6 +15,7 @@ $(INSTALLED): requirements.txt requirements-dev.txt
 run: $(INSTALLED)
 	$(BIN)/python manage.py migrate --verbosity 0
 	$(BIN)/python manage.py load_cisp
+	$(BIN)/python manage.py load_demo_programme
 	$(BIN)/python manage.py create_demo_users
 	@echo "Serving at http://127.0.0.1:8000/ (admin at http://127.0.0.1:8000/admin/)"
 	$(BIN)/python manage.py runserver 127.0.0.1:8000

@@ -136,11 +136,14 @@ class WorkPlanWithWorkbookAdmin(WorkPlanAdmin):
     """The work plan list with a link to its Excel workbook (budgets.views.export_workbook)."""
 
     list_display = [*WorkPlanAdmin.list_display, "workbook"]
+    list_select_related = ["programme"]
 
     @admin.display(description=_("Excel"))
     def workbook(self, work_plan):
         return format_html(
-            '<a href="{}" download>{}</a>', reverse("budgets:export", args=[work_plan.pk]), _("Download workbook")
+            '<a href="{}" download>{}</a>',
+            reverse("budgets:export", args=[work_plan.programme.mptf_project_id, work_plan.year]),
+            _("Download workbook"),
         )
 
 

@@ -55,12 +55,15 @@ class BudgetEntryForm(forms.Form):
 
 
 class WorkPlanImportForm(forms.Form):
-    work_plan = forms.ModelChoiceField(
-        label=_("Work plan"), queryset=WorkPlan.objects.select_related("programme"), empty_label=None
-    )
+    work_plan = forms.ModelChoiceField(label=_("Work plan"), queryset=WorkPlan.objects.none(), empty_label=None)
     workbook = forms.FileField(
         label=_("Workbook (.xlsx)"),
         help_text=_("The workbook as exported here, edited in Excel or LibreOffice."),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
         validators=[validate_upload_size],
     )
+
+    def __init__(self, *args, work_plans, **kwargs):
+        """`work_plans`: those of the page's programme, the only ones an upload may go into."""
+        super().__init__(*args, **kwargs)
+        self.fields["work_plan"].queryset = work_plans

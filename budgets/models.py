@@ -1,12 +1,13 @@
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from workplan.models import Activity, CodedManager, WorkPlan
+from workplan.models import Activity, CodedManager, Programme, WorkPlan
 
 money_field_options = {
     "max_digits": 14,
@@ -15,26 +16,41 @@ money_field_options = {
 }
 
 
-class BudgetCategory(models.Model):
-    """A direct budget category, such as "Int personnel". Loaded as data, so a programme
-    can use the categories of its own budget format (the seed's nine, or UNDG 2012's)."""
+class BudgetCategoryManager(models.Manager):
+    def get_by_natural_key(self, mptf_project_id, code):
+        return self.get(programme__mptf_project_id=mptf_project_id, code=code)
 
-    code = models.SlugField(_("code"), max_length=40, unique=True)
-    name = models.CharField(_("name"), max_length=100, unique=True)
+
+class BudgetCategory(models.Model):
+    """A direct budget category of one programme, such as "Int personnel". Each programme has
+    the categories of its own budget format (CISP the seed's nine, another UNDG 2012's), so
+    one programme's workbook never shows another's columns."""
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="budget_categories", verbose_name=_("programme")
+    )
+    code = models.SlugField(_("code"), max_length=40)
+    name = models.CharField(_("name"), max_length=100)
     position = models.PositiveSmallIntegerField(_("position"), default=0, help_text=_("Column order in work plans."))
 
-    objects = CodedManager()
+    objects = BudgetCategoryManager()
 
     class Meta:
         verbose_name = _("budget category")
         verbose_name_plural = _("budget categories")
-        ordering = ["position", "name"]
+        ordering = ["programme", "position", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "code"], name="budget_category_code_unique_in_programme"),
+            models.UniqueConstraint(fields=["programme", "name"], name="budget_category_name_unique_in_programme"),
+        ]
 
     def __str__(self):
         return self.name
 
     def natural_key(self):
-        return (self.code,)
+        return (self.programme.mptf_project_id, self.code)
+
+    natural_key.dependencies = ["workplan.programme"]
 
 
 class FundingSource(models.Model):
@@ -59,6 +75,7 @@ class BudgetLineManager(models.Manager):
     def get_by_natural_key(self, mptf_project_id, year, activity, category, source):
         return self.get(
             activity=Activity.objects.get_by_natural_key(mptf_project_id, year, activity),
+            category__programme__mptf_project_id=mptf_project_id,
             category__code=category,
             source__code=source,
         )
@@ -99,6 +116,10 @@ class BudgetLine(models.Model):
     def __str__(self):
         return f"{self.activity.code or self.activity.title}: {self.category} ({self.source})"
 
+    def clean(self):
+        if self.activity_id and self.category_id and self.category.programme_id != self.activity.work_plan.programme_id:
+            raise ValidationError({"category": _("This category belongs to another programme's budget format.")})
+
     def natural_key(self):
         return (*self.activity.natural_key(), self.category.code, self.source.code)
 
@@ -137,6 +158,7 @@ class StatedCategoryTotalManager(models.Manager):
     def get_by_natural_key(self, mptf_project_id, year, category):
         return self.get(
             stated_budget__work_plan=WorkPlan.objects.get_by_natural_key(mptf_project_id, year),
+            category__programme__mptf_project_id=mptf_project_id,
             category__code=category,
         )
 

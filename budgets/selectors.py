@@ -88,7 +88,7 @@ class WorkPlanBudget:
 def work_plan_budget(work_plan: WorkPlan) -> WorkPlanBudget:
     """Four queries whatever the number of activities."""
     rate = work_plan.programme.indirect_cost_rate
-    categories = list(BudgetCategory.objects.all())
+    categories = list(BudgetCategory.objects.filter(programme=work_plan.programme_id))
     activities = list(
         Activity.objects.filter(work_plan=work_plan).values_list("pk", "agency__code", "output__code").order_by()
     )

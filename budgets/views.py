@@ -1,32 +1,19 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from budgets.forms import BudgetEntryForm
 from budgets.models import BudgetCategory, BudgetLine, FundingSource
 from budgets.services import set_activity_budget
-from workplan.models import Activity
-from workplan.roles import may_edit_for_agency
+from workplan.permissions import get_activity_for_budget
 from workplan.services import StaleActivityError
-
-
-def get_activity_for_budget(request, pk) -> Activity:
-    activity = get_object_or_404(Activity.objects.select_related("work_plan__programme", "agency"), pk=pk)
-    if not (
-        request.user.has_perm("budgets.change_budgetline") and may_edit_for_agency(request.user, activity.agency_id)
-    ):
-        raise PermissionDenied(
-            _("Only the focal point of %(agency)s may edit this budget.") % {"agency": activity.agency}
-        )
-    return activity
 
 
 @require_http_methods(["GET", "POST"])
 def budget_entry(request, pk):
     activity = get_activity_for_budget(request, pk)
-    categories = list(BudgetCategory.objects.all())
+    categories = list(BudgetCategory.objects.filter(programme=request.programme))
     sources = list(FundingSource.objects.all())
     form_options = {"categories": categories, "sources": sources}
     stale = False

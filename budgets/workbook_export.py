@@ -90,7 +90,7 @@ def amount_cell(sheet, value, style: str = AMOUNT) -> WriteOnlyCell:
 def export_work_plan(*, work_plan: WorkPlan, stream: BinaryIO) -> None:
     """Write the work plan's workbook to a binary stream."""
     programme = work_plan.programme
-    categories = list(BudgetCategory.objects.order_by("position", "name"))
+    categories = list(BudgetCategory.objects.filter(programme=work_plan.programme_id).order_by("position", "name"))
     activities = list(
         Activity.objects.filter(work_plan=work_plan)
         .select_related("output", "agency", "responsible_party")

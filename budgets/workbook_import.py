@@ -32,7 +32,7 @@ from budgets.workbook_reading import (
     shown,
 )
 from workplan.models import Activity, Agency, Output, Partner, WorkPlan
-from workplan.roles import Role, agency_of, has_role
+from workplan.permissions import importable_agencies
 
 REQUIRED_KEYS = ["code", "title", "q1", "q2", "q3", "q4", "agency", "partner", "source"]
 # The column each activity field is read from.
@@ -118,14 +118,14 @@ def _read_workbook(plan: ImportPlan, workbook, user) -> None:
     reader.finish()
 
 
-def _restricted_agency(user) -> Agency | None:
-    """None for the command line, coordinators and superusers; a focal point's agency."""
-    if user is None or user.is_superuser or has_role(user, Role.COORDINATOR):
+def _importable_agencies(user, programme) -> list[Agency] | None:
+    """None for the command line, coordinators and superusers: any row; a focal point's agencies."""
+    agency_ids = importable_agencies(user, programme)
+    if agency_ids is None:
         return None
-    agency = agency_of(user)
-    if agency is None:
+    if not agency_ids:
         raise PermissionDenied(_("You may not import work plans."))
-    return agency
+    return list(Agency.objects.filter(pk__in=agency_ids))
 
 
 class _SheetReader:
@@ -134,7 +134,7 @@ class _SheetReader:
         self.sheet = sheet
         work_plan = plan.work_plan
         self.rate = work_plan.programme.indirect_cost_rate
-        self.restricted_to = _restricted_agency(user)
+        self.restricted_to = _importable_agencies(user, work_plan.programme)
         self.columns: dict[str, int] | None = None  # key -> index in the row
         self.categories: dict[int, BudgetCategory] = {}  # index -> category
         self.headers: dict[int, str] = {}
@@ -226,7 +226,7 @@ class _SheetReader:
             for spelling in spellings(column.label):
                 fixed[spelling] = column.key
         categories = {}
-        for category in BudgetCategory.objects.all():
+        for category in BudgetCategory.objects.filter(programme=self.plan.work_plan.programme_id):
             categories[normalise(category.name)] = category
             categories[normalise(category.code)] = category
         self.columns = {}
@@ -454,15 +454,15 @@ class _SheetReader:
 
     def _check_agency(self, planned: PlannedActivity) -> None:
         """A focal point may not touch another agency's activities; their unchanged rows may stay in the file."""
-        agency = self.restricted_to
-        if agency is None or planned.action == UNCHANGED:
+        allowed = self.restricted_to
+        if allowed is None or planned.action == UNCHANGED:
             return
         agencies = {planned.values["agency"].pk} | ({planned.existing.agency_id} if planned.existing else set())
-        if agencies != {agency.pk}:
+        if not agencies <= {agency.pk for agency in allowed}:
             self.plan.problems.append(
                 self.problem(
                     _("You may import only activities of %(agency)s; this row would change another agency's.")
-                    % {"agency": agency.code},
+                    % {"agency": ", ".join(agency.code for agency in allowed)},
                     row=planned.row,
                     index=self.columns.get("agency"),
                     value=planned.values["agency"].code,

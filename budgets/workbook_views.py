@@ -5,8 +5,6 @@ import uuid
 from io import BytesIO
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.http import FileResponse, HttpRequest, HttpResponse
@@ -20,7 +18,7 @@ from budgets.services import ImportRefused, import_work_plan
 from budgets.workbook_export import export_work_plan
 from budgets.workbook_import import plan_work_plan_import
 from workplan.models import WorkPlan
-from workplan.roles import may_export_reports, may_import_work_plans
+from workplan.permissions import require_export, require_import
 from workplan.spreadsheets import remove_abandoned_uploads
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -33,32 +31,25 @@ def workbook_filename(work_plan: WorkPlan) -> str:
     return f"work-plan-{work_plan.programme.code}-year-{work_plan.year}.xlsx"
 
 
-@login_required
 @require_GET
-def export_workbook(request: HttpRequest, pk: int) -> FileResponse:
-    if not may_export_reports(request.user):
-        raise PermissionDenied
-    work_plan = get_object_or_404(WorkPlan.objects.select_related("programme"), pk=pk)
+def export_workbook(request: HttpRequest, year: int) -> FileResponse:
+    require_export(request)
+    work_plan = get_object_or_404(WorkPlan, programme=request.programme, year=year)
+    work_plan.programme = request.programme
     stream = BytesIO()
     export_work_plan(work_plan=work_plan, stream=stream)
     stream.seek(0)
     return FileResponse(stream, as_attachment=True, filename=workbook_filename(work_plan), content_type=XLSX)
 
 
-def _require_importer(request: HttpRequest) -> None:
-    if not may_import_work_plans(request.user):
-        raise PermissionDenied(_("You may not import work plans."))
+def _work_plans(request: HttpRequest):
+    return WorkPlan.objects.filter(programme=request.programme).select_related("programme").order_by("year")
 
 
-def _work_plans():
-    return WorkPlan.objects.select_related("programme").order_by("programme__code", "year")
-
-
-@login_required
 def import_workbook(request: HttpRequest) -> HttpResponse:
     """The upload form; on upload, the preview of what the import would do."""
-    _require_importer(request)
-    form = WorkPlanImportForm(request.POST or None, request.FILES or None)
+    require_import(request)
+    form = WorkPlanImportForm(request.POST or None, request.FILES or None, work_plans=_work_plans(request))
     if request.method == "POST" and form.is_valid():
         work_plan = form.cleaned_data["work_plan"]
         data = form.cleaned_data["workbook"].read()
@@ -77,27 +68,26 @@ def import_workbook(request: HttpRequest) -> HttpResponse:
             request.session.setdefault(SESSION_KEY, {})[token] = {"work_plan": work_plan.pk, "versions": seen}
             request.session.modified = True
         return _preview(request, plan, token)
-    return render(request, "budgets/import.html", {"form": form, "work_plans": _work_plans()})
+    return render(request, "budgets/import.html", {"form": form, "work_plans": _work_plans(request)})
 
 
-@login_required
 @require_POST
 def confirm_import(request: HttpRequest) -> HttpResponse:
     """Read the kept upload again, against the database as it is now, and import it."""
-    _require_importer(request)
+    require_import(request)
     token = request.POST.get("token", "")
     pending = request.session.get(SESSION_KEY, {})
     if token not in pending:
         messages.error(request, _("This import is no longer waiting for confirmation: upload the file again."))
-        return redirect("budgets:import")
-    work_plan = get_object_or_404(WorkPlan.objects.select_related("programme"), pk=pending[token]["work_plan"])
+        return redirect("budgets:import", programme=request.programme.mptf_project_id)
+    work_plan = get_object_or_404(_work_plans(request), pk=pending[token]["work_plan"])
     seen_versions = {int(pk): version for pk, version in pending[token]["versions"].items()}
     path = f"{UPLOAD_FOLDER}/{token}.xlsx"
     if not default_storage.exists(path):
         del pending[token]
         request.session.modified = True
         messages.error(request, _("The uploaded file is no longer kept: upload it again."))
-        return redirect("budgets:import")
+        return redirect("budgets:import", programme=request.programme.mptf_project_id)
     with default_storage.open(path, "rb") as stored:
         data = stored.read()
     plan = plan_work_plan_import(work_plan=work_plan, data=data, user=request.user)
@@ -120,7 +110,7 @@ def confirm_import(request: HttpRequest) -> HttpResponse:
             "unchanged": summary.unchanged,
         },
     )
-    return redirect("budgets:import")
+    return redirect("budgets:import", programme=request.programme.mptf_project_id)
 
 
 def _preview(request: HttpRequest, plan: ImportPlan, token: str | None) -> HttpResponse:

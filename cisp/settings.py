@@ -66,6 +66,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Every page needs a login but those marked @login_not_required (login, public factsheet).
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Sets request.programme from the URL; 404 for a programme the user has no role in.
+    "workplan.middleware.ProgrammeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -91,6 +93,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "workplan.context_processors.programmes",
             ],
         },
     },

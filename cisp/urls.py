@@ -4,7 +4,19 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from outcomes.views import public_factsheets
 from reports.dashboard import dashboard
+from reports.portfolio import home, portfolio
+
+# Every page of a programme: workplan.middleware.ProgrammeMiddleware resolves <programme> into
+# request.programme, and answers 404 to a person with no role in it.
+programme_urlpatterns = [
+    path("", dashboard, name="dashboard"),
+    path("", include("workplan.urls")),
+    path("", include("budgets.urls")),
+    path("", include("outcomes.urls")),
+    path("reports/", include("reports.urls")),
+]
 
 urlpatterns = [
     # Choosing a language must work before logging in: the login page offers it.
@@ -16,9 +28,8 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
-    path("", include("workplan.urls")),
-    path("", include("budgets.urls")),
-    path("", include("outcomes.urls")),
-    path("reports/", include("reports.urls")),
-    path("", dashboard, name="dashboard"),
+    path("", home, name="home"),
+    path("programmes/", portfolio, name="portfolio"),
+    path("factsheets/", public_factsheets, name="public_factsheets"),
+    path("p/<str:programme>/", include(programme_urlpatterns)),
 ]

@@ -9,36 +9,26 @@ from django.views.decorators.http import require_http_methods
 from outcomes.forms import IndicatorResultForm
 from outcomes.models import Indicator, IndicatorResult
 from outcomes.selectors import agencies_reporting_on, indicator_progress
-from workplan.models import Agency, Partner
-from workplan.roles import agency_of
-from workplan.selectors import programme_for
+from workplan.models import Agency, Partner, Programme
+from workplan.permissions import can_enter_results
 
 
 def indicator_list(request):
-    programme = programme_for(request)
-    rows = indicator_progress(programme) if programme else []
-    reporting = agencies_reporting_on(programme) if programme else {}
-    agency = agency_of(request.user)
-    may_add = request.user.has_perm("outcomes.add_indicatorresult")
-    editable = {
-        pk
-        for pk, agencies in reporting.items()
-        if may_add and (request.user.is_superuser or (agency and agency.pk in agencies))
-    }
-    return render(request, "outcomes/indicator_list.html", {"programme": programme, "rows": rows, "editable": editable})
+    programme = request.programme
+    reporting = agencies_reporting_on(programme)
+    editable = {pk for pk, agencies in reporting.items() if can_enter_results(request.user, programme, agencies)}
+    return render(
+        request,
+        "outcomes/indicator_list.html",
+        {"rows": indicator_progress(programme), "editable": editable},
+    )
 
 
 def get_indicator_for_results(request, pk) -> Indicator:
-    indicator = get_object_or_404(
-        Indicator.objects.select_related("outcome__programme", "output__outcome__programme"), pk=pk
-    )
-    programme = indicator.outcome.programme if indicator.outcome_id else indicator.output.outcome.programme
-    agency = agency_of(request.user)
-    allowed = request.user.has_perm("outcomes.add_indicatorresult") and (
-        request.user.is_superuser
-        or (agency is not None and agency.pk in agencies_reporting_on(programme)[indicator.pk])
-    )
-    if not allowed:
+    """An indicator of the page's programme (404 otherwise) whose results the user may enter (403)."""
+    programme = request.programme
+    indicator = get_object_or_404(Indicator.objects.of_programme(programme), pk=pk)
+    if not can_enter_results(request.user, programme, agencies_reporting_on(programme)[indicator.pk]):
         raise PermissionDenied(_("Only focal points of the agencies working toward this result may report it."))
     return indicator
 
@@ -52,7 +42,7 @@ def result_entry(request, pk, result_pk=None):
         with transaction.atomic():
             form.save()
         messages.success(request, _("Result of %(indicator)s saved.") % {"indicator": indicator.code})
-        return redirect("outcomes:indicators")
+        return redirect("outcomes:indicators", programme=request.programme.mptf_project_id)
     return render(
         request,
         "outcomes/result_entry.html",
@@ -62,23 +52,28 @@ def result_entry(request, pk, result_pk=None):
 
 
 @login_not_required
+def public_factsheets(request):
+    """Every programme's factsheet, for anyone."""
+    return render(request, "outcomes/factsheets.html", {"programmes": Programme.objects.order_by("code")})
+
+
+@login_not_required
 def public_factsheet(request):
     """The programme's key figures and results for anyone, like the MPTF Office factsheet."""
-    programme = programme_for(request)
+    programme = request.programme
     results_by_outcome = {}
-    if programme:
-        for row in indicator_progress(programme):
-            if row.latest is not None:
-                outcome = row.indicator.outcome or row.indicator.output.outcome
-                results_by_outcome.setdefault(outcome, []).append(row)
+    for row in indicator_progress(programme):
+        if row.latest is not None:
+            outcome = row.indicator.outcome or row.indicator.output.outcome
+            results_by_outcome.setdefault(outcome, []).append(row)
     return render(
         request,
         "outcomes/factsheet.html",
         {
             "programme": programme,
-            "outcomes": programme.outcomes.all() if programme else [],
+            "outcomes": programme.outcomes.all(),
             "results_by_outcome": results_by_outcome,
-            "agencies": Agency.objects.all(),
-            "partners": Partner.objects.all(),
+            "agencies": Agency.objects.filter(activities__work_plan__programme=programme).distinct(),
+            "partners": Partner.objects.filter(activities__work_plan__programme=programme).distinct(),
         },
     )

@@ -8,18 +8,14 @@ from budgets.selectors import work_plan_budget
 from outcomes.selectors import indicator_progress
 from reports.charts import bar_chart, progress_bars, stacked_bar_chart
 from workplan.models import Activity, WorkPlan
-from workplan.selectors import programme_for
 
 
 def dashboard(request):
-    programme = programme_for(request)
-    work_plan = (
-        WorkPlan.objects.filter(programme=programme).select_related("programme").order_by("-year").first()
-        if programme
-        else None
-    )
+    programme = request.programme
+    work_plan = WorkPlan.objects.filter(programme=programme).order_by("-year").first()
     if work_plan is None:
-        return render(request, "reports/dashboard.html", {"programme": programme})
+        return render(request, "reports/dashboard.html")
+    work_plan.programme = programme
 
     budget = work_plan_budget(work_plan)
     status_labels = dict(Activity.Status.choices)
@@ -32,7 +28,6 @@ def dashboard(request):
         request,
         "reports/dashboard.html",
         {
-            "programme": programme,
             "work_plan": work_plan,
             "budget": budget,
             "activity_count": sum(by_status.values()),

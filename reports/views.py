@@ -1,6 +1,5 @@
 from decimal import Decimal
 
-from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.utils.safestring import SafeString
@@ -13,10 +12,10 @@ from reports import charts
 from reports.selectors import QUARTERS, QuarterlyReport, current_quarter, quarterly_report, report_period
 from reports.workbook import XLSX_CONTENT_TYPE, workbook_bytes, workbook_filename
 from workplan.models import WorkPlan
-from workplan.selectors import programme_for
+from workplan.permissions import can_export, require_export
 
 
-class ReportIndexView(LoginRequiredMixin, TemplateView):
+class ReportIndexView(TemplateView):
     """The work plan years, each with its four quarters and the year to date, to pick a report."""
 
     template_name = "reports/index.html"
@@ -24,25 +23,22 @@ class ReportIndexView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         return {
             **super().get_context_data(**kwargs),
-            "work_plans": WorkPlan.objects.select_related("programme").order_by("programme__code", "year"),
+            "work_plans": WorkPlan.objects.filter(programme=self.request.programme).order_by("year"),
             "quarters": QUARTERS,
         }
 
 
 class ReportMixin:
     """Finds the work plan of the URL's year and builds the report for its quarter, or for the
-    year to date up to the current quarter, of the programme `programme_for()` picks."""
+    year to date up to the current quarter, of the URL's programme."""
 
     year_to_date = False
 
     def get_report(self) -> QuarterlyReport:
-        work_plan = (
-            WorkPlan.objects.select_related("programme")
-            .filter(programme=programme_for(self.request), year=self.kwargs["year"])
-            .first()
-        )
+        work_plan = WorkPlan.objects.filter(programme=self.request.programme, year=self.kwargs["year"]).first()
         if work_plan is None:
             raise Http404(_("There is no work plan for this year."))
+        work_plan.programme = self.request.programme
         if self.year_to_date:
             quarter = current_quarter(work_plan, timezone.localdate())
         else:
@@ -52,7 +48,7 @@ class ReportMixin:
         return quarterly_report(work_plan, report_period(work_plan, quarter, year_to_date=self.year_to_date))
 
 
-class QuarterlyReportView(LoginRequiredMixin, ReportMixin, TemplateView):
+class QuarterlyReportView(ReportMixin, TemplateView):
     template_name = "reports/report.html"
 
     def get_context_data(self, **kwargs):
@@ -60,18 +56,16 @@ class QuarterlyReportView(LoginRequiredMixin, ReportMixin, TemplateView):
         return {
             **super().get_context_data(**kwargs),
             "report": report,
-            "programme": report.work_plan.programme,
+            "may_export": can_export(self.request.user, self.request.programme),
             "period": report.period,
             "charts": report_charts(report),
             "quarters": QUARTERS,
         }
 
 
-class QuarterlyReportWorkbookView(LoginRequiredMixin, PermissionRequiredMixin, ReportMixin, View):
-    # Anonymous users are sent to log in; logged-in users without the permission get 403.
-    permission_required = "workplan.export_reports"
-
+class QuarterlyReportWorkbookView(ReportMixin, View):
     def get(self, request, *args, **kwargs):
+        require_export(request)
         report = self.get_report()
         response = HttpResponse(workbook_bytes(report), content_type=XLSX_CONTENT_TYPE)
         response["Content-Disposition"] = f'attachment; filename="{workbook_filename(report)}"'

@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -6,7 +8,7 @@ from workplan.models import (
     Activity,
     ActivityProgress,
     Agency,
-    FocalPoint,
+    Membership,
     Outcome,
     Output,
     Partner,
@@ -128,10 +130,26 @@ class ActivityProgressAdmin(SimpleHistoryAdmin):
     readonly_fields = ["reported_by", "reported_at"]
 
 
-@admin.register(FocalPoint)
-class FocalPointAdmin(admin.ModelAdmin):
-    list_display = ["user", "agency"]
-    list_filter = ["agency"]
-    list_select_related = ["user", "agency"]
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    """Who has which role in which programme: the only place roles are given."""
+
+    list_display = ["user", "programme", "role", "agency"]
+    list_filter = ["programme", "role", "agency"]
+    list_select_related = ["user", "programme", "agency"]
     search_fields = ["user__username", "user__first_name", "user__last_name"]
     autocomplete_fields = ["user"]
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    fields = ["programme", "role", "agency"]
+
+
+admin.site.unregister(get_user_model())
+
+
+@admin.register(get_user_model())
+class UserWithMembershipsAdmin(UserAdmin):
+    inlines = [*UserAdmin.inlines, MembershipInline]

@@ -19,6 +19,9 @@ class ActivityFilter(django_filters.FilterSet):
 
     def __init__(self, *args, programme=None, **kwargs):
         super().__init__(*args, **kwargs)
+        in_programme = {"activities__work_plan__programme": programme}
+        self.filters["agency"].queryset = Agency.objects.filter(**in_programme).distinct()
+        self.filters["responsible_party"].queryset = Partner.objects.filter(**in_programme).distinct()
         self.filters["output"].queryset = Output.objects.filter(outcome__programme=programme)
 
     def filter_planned_quarter(self, queryset, name, value):

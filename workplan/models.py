@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -15,6 +16,10 @@ from workplan.natural_sort import NaturalSortKeyField
 class ProgrammeManager(models.Manager):
     def get_by_natural_key(self, mptf_project_id):
         return self.get(mptf_project_id=mptf_project_id)
+
+    def get_public(self, mptf_project_id):
+        """For the pages anyone may see (the factsheet): 404 for an unknown ID."""
+        return get_object_or_404(self.get_queryset(), mptf_project_id=mptf_project_id)
 
 
 class Programme(models.Model):
@@ -38,6 +43,12 @@ class Programme(models.Model):
         default=Decimal("0.07"),
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
         help_text=_("Share of an activity's direct budget added as indirect cost (Mgt support): 0.07 is 7%."),
+    )
+
+    is_demo = models.BooleanField(
+        _("made-up demonstration data"),
+        default=False,
+        help_text=_("Shown on every page of the programme, so that nobody takes its figures for real ones."),
     )
 
     objects = ProgrammeManager()
@@ -205,10 +216,6 @@ class WorkPlan(models.Model):
         verbose_name = _("work plan")
         verbose_name_plural = _("work plans")
         ordering = ["programme", "year"]
-        permissions = [
-            ("import_work_plan", _("Can import a work plan from Excel")),
-            ("export_reports", _("Can export work plans and progress reports")),
-        ]
         constraints = [
             models.UniqueConstraint(fields=["programme", "year"], name="work_plan_year_unique"),
             models.CheckConstraint(condition=Q(year__gte=1), name="work_plan_year_positive"),
@@ -303,7 +310,6 @@ class Activity(models.Model):
         verbose_name = _("activity")
         verbose_name_plural = _("activities")
         ordering = ["work_plan", "sort_key"]
-        permissions = [("report_progress", _("Can report an activity's quarterly status and state of implementation"))]
         constraints = [
             models.UniqueConstraint(
                 fields=["work_plan", "code"],
@@ -324,7 +330,7 @@ class Activity(models.Model):
         return f"{self.code} {self.title}" if self.code else self.title
 
     def get_absolute_url(self):
-        return reverse("workplan:activity", args=[self.pk])
+        return reverse("workplan:activity", args=[self.work_plan.programme.mptf_project_id, self.pk])
 
     def natural_key(self):
         return (self.work_plan.programme.mptf_project_id, self.work_plan.year, self.code or self.title)
@@ -387,20 +393,84 @@ class ActivityProgress(models.Model):
         return f"{self.activity} Q{self.quarter}: {self.get_status_display()}"
 
 
-class FocalPoint(models.Model):
-    """Links a user to the UN agency whose activities, budget lines and results they may edit."""
+class Membership(models.Model):
+    """A person's role in a programme: what they see and may change there. The one source of
+    truth for roles; `workplan.permissions` reads it. The fund secretariat follows every
+    programme, read-only, so its memberships name no programme."""
 
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="focal_point", verbose_name=_("user")
+    class Role(models.TextChoices):
+        PMC_MEMBER = "pmc_member", _("PMC member")
+        FOCAL_POINT = "focal_point", _("Agency focal point")
+        COORDINATOR = "coordinator", _("Coordinator")
+        FUND_SECRETARIAT = "fund_secretariat", _("Fund secretariat")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("user")
     )
+    programme = models.ForeignKey(
+        Programme,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        null=True,
+        blank=True,
+        verbose_name=_("programme"),
+        help_text=_("Empty for the fund secretariat, which follows every programme."),
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     agency = models.ForeignKey(
-        Agency, on_delete=models.CASCADE, related_name="focal_points", verbose_name=_("UN agency")
+        Agency,
+        on_delete=models.PROTECT,
+        related_name="focal_points",
+        null=True,
+        blank=True,
+        verbose_name=_("UN agency"),
+        help_text=_("The agency whose activities, budget lines and results an agency focal point enters."),
     )
 
     class Meta:
-        verbose_name = _("agency focal point")
-        verbose_name_plural = _("agency focal points")
-        ordering = ["agency__code", "user__username"]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        ordering = ["programme__code", "role", "user__username"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "programme", "role"],
+                name="one_membership_per_role_in_programme",
+                violation_error_message=_("This person already has this role in this programme."),
+            ),
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=Q(programme__isnull=True),
+                name="one_fund_secretariat_membership",
+                violation_error_message=_("This person is already in the fund secretariat."),
+            ),
+            models.CheckConstraint(
+                condition=Q(role="focal_point", agency__isnull=False)
+                | (~Q(role="focal_point") & Q(agency__isnull=True)),
+                name="focal_point_has_an_agency",
+                violation_error_message=_("An agency focal point needs an agency, and only a focal point has one."),
+            ),
+            models.CheckConstraint(
+                condition=Q(role="fund_secretariat", programme__isnull=True)
+                | (~Q(role="fund_secretariat") & Q(programme__isnull=False)),
+                name="only_fund_secretariat_spans_programmes",
+                violation_error_message=_("The fund secretariat follows every programme; every other role is in one."),
+            ),
+        ]
 
     def __str__(self):
-        return f"{self.user} ({self.agency})"
+        where = self.programme.code if self.programme_id else _("all programmes")
+        role = f"{self.get_role_display()} ({self.agency})" if self.agency_id else self.get_role_display()
+        return f"{self.user}: {role}, {where}"
+
+    def clean(self):
+        errors = {}
+        if self.role == self.Role.FOCAL_POINT and not self.agency_id:
+            errors["agency"] = _("An agency focal point needs an agency.")
+        if self.role != self.Role.FOCAL_POINT and self.agency_id:
+            errors["agency"] = _("Only an agency focal point has an agency.")
+        if self.role == self.Role.FUND_SECRETARIAT and self.programme_id:
+            errors["programme"] = _("The fund secretariat follows every programme: leave the programme empty.")
+        if self.role and self.role != self.Role.FUND_SECRETARIAT and not self.programme_id:
+            errors["programme"] = _("Choose the programme this role is in.")
+        if errors:
+            raise ValidationError(errors)

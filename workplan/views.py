@@ -1,6 +1,5 @@
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db.models import F
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -11,17 +10,16 @@ from django_tables2 import SingleTableMixin
 from workplan.filters import ActivityFilter
 from workplan.forms import ProgressForm
 from workplan.models import Activity, WorkPlan
-from workplan.roles import may_report_progress
-from workplan.selectors import programme_for
+from workplan.permissions import can_report_progress, get_activity, get_activity_for_progress
 from workplan.services import StaleActivityError, report_progress
 from workplan.tables import ActivityTable
 
 
 def latest_work_plan(request):
-    work_plan = WorkPlan.objects.filter(programme=programme_for(request)).order_by("-year").first()
+    work_plan = WorkPlan.objects.filter(programme=request.programme).order_by("-year").first()
     if work_plan is None:
         return render(request, "workplan/no_work_plan.html")
-    return redirect("workplan:work_plan", year=work_plan.year)
+    return redirect("workplan:work_plan", programme=request.programme.mptf_project_id, year=work_plan.year)
 
 
 class WorkPlanView(SingleTableMixin, FilterView):
@@ -33,15 +31,14 @@ class WorkPlanView(SingleTableMixin, FilterView):
     paginate_by = 200
 
     def dispatch(self, request, *args, **kwargs):
-        self.work_plan = get_object_or_404(
-            WorkPlan.objects.select_related("programme"), programme=programme_for(request), year=kwargs["year"]
-        )
+        self.work_plan = get_object_or_404(WorkPlan, programme=request.programme, year=kwargs["year"])
+        self.work_plan.programme = request.programme
         return super().dispatch(request, *args, **kwargs)
 
     def get_queryset(self):
         return (
             Activity.objects.filter(work_plan=self.work_plan)
-            .select_related("output", "agency", "responsible_party")
+            .select_related("work_plan__programme", "output", "agency", "responsible_party")
             .order_by(F("output__sort_key").asc(nulls_last=True), "sort_key")
         )
 
@@ -54,9 +51,7 @@ class WorkPlanView(SingleTableMixin, FilterView):
 
 
 def activity_detail(request, pk):
-    activity = get_object_or_404(
-        Activity.objects.select_related("work_plan__programme", "output", "agency", "responsible_party"), pk=pk
-    )
+    activity = get_activity(request, pk)
     progress_reports = activity.progress_reports.select_related("reported_by").order_by("quarter")
     history = activity.history.select_related("history_user").order_by("-history_date")[:50]
     return render(
@@ -66,7 +61,7 @@ def activity_detail(request, pk):
             "activity": activity,
             "progress_reports": progress_reports,
             "history": _history_rows(history),
-            "may_report_progress": may_report_progress(request.user, activity),
+            "may_report_progress": can_report_progress(request.user, activity),
         },
     )
 
@@ -83,13 +78,6 @@ def _history_rows(history):
             changes = [(change.field, change.old, change.new) for change in delta.changes]
         rows.append({"record": record, "changes": changes})
     return rows
-
-
-def get_activity_for_progress(request, pk) -> Activity:
-    activity = get_object_or_404(Activity.objects.select_related("work_plan", "agency"), pk=pk)
-    if not may_report_progress(request.user, activity):
-        raise PermissionDenied(_("You may not report progress on this activity."))
-    return activity
 
 
 @require_http_methods(["GET", "POST"])

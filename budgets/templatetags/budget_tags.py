@@ -3,7 +3,7 @@ from django import template
 from budgets.models import BudgetLine
 from budgets.money import ZERO
 from budgets.selectors import budget_figures
-from workplan.roles import may_edit_for_agency
+from workplan.permissions import can_edit_budget
 
 register = template.Library()
 
@@ -22,5 +22,5 @@ def activity_budget_panel(context, activity):
         "changes": BudgetLine.history.filter(activity_id=activity.pk)
         .select_related("history_user", "category", "source")
         .order_by("-history_date")[:30],
-        "may_edit": may_edit_for_agency(user, activity.agency_id) and user.has_perm("budgets.change_budgetline"),
+        "may_edit": can_edit_budget(user, activity),
     }

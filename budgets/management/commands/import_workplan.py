@@ -8,7 +8,7 @@ from budgets.import_plan import CHANGED, CREATED, UNCHANGED
 from budgets.services import ImportRefused, import_work_plan
 from budgets.workbook_import import plan_work_plan_import
 from workplan.management.work_plan_argument import add_work_plan_arguments, work_plan_from_options
-from workplan.roles import may_import_work_plans
+from workplan.permissions import can_import_work_plans
 
 
 class Command(BaseCommand):
@@ -31,7 +31,7 @@ class Command(BaseCommand):
                 author = get_user_model().objects.get(username=user)
             except get_user_model().DoesNotExist:
                 raise CommandError(_("There is no user %(user)s.") % {"user": user}) from None
-            if not may_import_work_plans(author):
+            if not can_import_work_plans(author, work_plan.programme):
                 raise CommandError(_("%(user)s may not import work plans.") % {"user": user})
         try:
             data = Path(path).read_bytes()

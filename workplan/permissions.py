@@ -1,0 +1,157 @@
+"""Who may see and do what, in which programme. Every view, template tag, form, import and
+command asks these functions; none relies on hiding a button.
+
+Roles come from `Membership` rows alone: a person has roles in programmes (a PMC member, a
+coordinator, an agency's focal point), or follows every programme read-only as the fund
+secretariat. Superusers may do everything. A person with no role in a programme does not see
+it: its pages answer 404, as if it did not exist.
+"""
+
+from collections.abc import Iterable
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+
+from workplan.models import Activity, Agency, Membership, Programme
+
+Role = Membership.Role
+
+
+def memberships_of(user) -> list[Membership]:
+    """The user's memberships, read once per request and kept on the user object."""
+    if not user.is_authenticated:
+        return []
+    cached = getattr(user, "_cisp_memberships", None)
+    if cached is None:
+        cached = list(Membership.objects.filter(user=user).select_related("agency"))
+        user._cisp_memberships = cached
+    return cached
+
+
+def roles_in(user, programme: Programme) -> set[str]:
+    return {m.role for m in memberships_of(user) if m.programme_id == programme.pk}
+
+
+def follows_every_programme(user) -> bool:
+    return user.is_superuser or any(m.role == Role.FUND_SECRETARIAT for m in memberships_of(user))
+
+
+def agencies_in(user, programme: Programme) -> list[Agency]:
+    """The agencies the user is a focal point of in this programme (usually one)."""
+    return [m.agency for m in memberships_of(user) if m.programme_id == programme.pk and m.role == Role.FOCAL_POINT]
+
+
+def is_focal_point_of(user, programme: Programme, agency_id: int) -> bool:
+    return any(agency.pk == agency_id for agency in agencies_in(user, programme))
+
+
+# Seeing
+
+
+def can_view_programme(user, programme: Programme) -> bool:
+    return user.is_authenticated and (follows_every_programme(user) or bool(roles_in(user, programme)))
+
+
+def visible_programmes(user) -> QuerySet[Programme]:
+    if not user.is_authenticated:
+        return Programme.objects.none()
+    if follows_every_programme(user):
+        return Programme.objects.all()
+    return Programme.objects.filter(pk__in={m.programme_id for m in memberships_of(user)})
+
+
+def get_programme_for_user(user, mptf_project_id: str) -> Programme:
+    """The programme of a URL, or 404 when it does not exist or the user has no role in it."""
+    programme = Programme.objects.filter(mptf_project_id=mptf_project_id).first()
+    if programme is None or not can_view_programme(user, programme):
+        raise Http404(_("There is no programme with this MPTF project ID that you may see."))
+    return programme
+
+
+def can_export(user, programme: Programme) -> bool:
+    """Work plan workbooks and progress reports: everyone who may see the programme."""
+    return can_view_programme(user, programme)
+
+
+# Changing: the fund secretariat only reads
+
+
+def can_edit_budget(user, activity: Activity) -> bool:
+    """Budget lines and expenditure: the focal point of the activity's agency in its programme."""
+    return user.is_superuser or is_focal_point_of(user, activity.work_plan.programme, activity.agency_id)
+
+
+def can_report_progress(user, activity: Activity) -> bool:
+    """Quarterly status and state of implementation: the programme's PMC members, and the focal
+    point of the activity's agency."""
+    programme = activity.work_plan.programme
+    return (
+        user.is_superuser
+        or Role.PMC_MEMBER in roles_in(user, programme)
+        or is_focal_point_of(user, programme, activity.agency_id)
+    )
+
+
+def can_enter_results(user, programme: Programme, reporting_agency_ids: Iterable[int]) -> bool:
+    """An indicator's results: focal points of the agencies working toward it (the outcomes app
+    says which those are)."""
+    return user.is_superuser or any(agency.pk in set(reporting_agency_ids) for agency in agencies_in(user, programme))
+
+
+def can_import_work_plans(user, programme: Programme) -> bool:
+    """Coordinators import any row; focal points their agency's rows (see `importable_agencies`)."""
+    roles = roles_in(user, programme)
+    return user.is_superuser or Role.COORDINATOR in roles or Role.FOCAL_POINT in roles
+
+
+def importable_agencies(user, programme: Programme) -> set[int] | None:
+    """The agencies whose rows the user may change by import: None for any agency."""
+    if user is None or user.is_superuser or Role.COORDINATOR in roles_in(user, programme):
+        return None
+    return {agency.pk for agency in agencies_in(user, programme)}
+
+
+# Getters that views call: 404 outside the programme, 403 where the role does not allow it.
+
+
+def _activity_in(programme: Programme, pk: int) -> Activity:
+    activity = get_object_or_404(
+        Activity.objects.select_related("work_plan__programme", "output", "agency", "responsible_party"),
+        pk=pk,
+        work_plan__programme=programme,
+    )
+    activity.work_plan.programme = programme  # the same object the request checked
+    return activity
+
+
+def get_activity(request, pk: int) -> Activity:
+    return _activity_in(request.programme, pk)
+
+
+def get_activity_for_budget(request, pk: int) -> Activity:
+    activity = _activity_in(request.programme, pk)
+    if not can_edit_budget(request.user, activity):
+        raise PermissionDenied(
+            _("Only the focal point of %(agency)s may edit this budget.") % {"agency": activity.agency}
+        )
+    return activity
+
+
+def get_activity_for_progress(request, pk: int) -> Activity:
+    activity = _activity_in(request.programme, pk)
+    if not can_report_progress(request.user, activity):
+        raise PermissionDenied(_("You may not report progress on this activity."))
+    return activity
+
+
+def require_import(request) -> None:
+    if not can_import_work_plans(request.user, request.programme):
+        raise PermissionDenied(_("Only coordinators and agency focal points may import work plans."))
+
+
+def require_export(request) -> None:
+    if not can_export(request.user, request.programme):
+        raise PermissionDenied(_("You may not download this programme's work plans and reports."))
