@@ -6,10 +6,9 @@ reads the work plan's activities, their quarterly progress, budget lines and the
 in one query each and assembles the rest in Python.
 """
 
-import calendar
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 from django.db.models import Q
@@ -19,70 +18,10 @@ from budgets.selectors import NO_OUTPUT_LABEL, BudgetFigures, WorkPlanBudget, wo
 from outcomes.models import Indicator, IndicatorResult, percent_of_target
 from workplan.models import Activity, ActivityProgress, Output, WorkPlan
 from workplan.natural_sort import natural_sort_key
+from workplan.periods import PLANNED_QUARTER_FIELDS, QUARTERS, ReportPeriod, planned_in
 
-QUARTERS = (1, 2, 3, 4)
 # An activity with one of these statuses needs nothing more: it is neither open nor late.
 CLOSED_STATUSES = frozenset({Activity.Status.COMPLETED, Activity.Status.CANCELLED})
-
-
-def add_months(day: date, months: int) -> date:
-    """The same day `months` later, on the month's last day when it is shorter (31 Jan + 1 = 28/29 Feb)."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-@dataclass(frozen=True)
-class ReportPeriod:
-    """Quarter `quarter` of a work plan year, or the year to date up to the end of that quarter."""
-
-    year: int
-    quarter: int
-    year_to_date: bool
-    start: date
-    end: date
-
-    @property
-    def label(self) -> str:
-        if self.year_to_date:
-            return _("Year %(year)s to date (Q1-Q%(quarter)s)") % {"year": self.year, "quarter": self.quarter}
-        return _("Year %(year)s, Q%(quarter)s") % {"year": self.year, "quarter": self.quarter}
-
-    @property
-    def quarters(self) -> tuple[int, ...]:
-        """The quarters the report covers."""
-        return tuple(range(1, self.quarter + 1)) if self.year_to_date else (self.quarter,)
-
-
-def year_bounds(work_plan: WorkPlan) -> tuple[date, date]:
-    """The work plan's period as recorded; when it is not, the programme year counted from the
-    programme's start date (CISP Year 1: 10 Sep 2008 to 9 Sep 2009)."""
-    start = work_plan.period_start or add_months(work_plan.programme.start_date, 12 * (work_plan.year - 1))
-    end = work_plan.period_end or add_months(start, 12) - timedelta(days=1)
-    return start, end
-
-
-def report_period(work_plan: WorkPlan, quarter: int, *, year_to_date: bool = False) -> ReportPeriod:
-    if quarter not in QUARTERS:
-        raise ValueError(f"quarter must be 1 to 4, not {quarter}")
-    year_start, year_end = year_bounds(work_plan)
-    quarter_start = add_months(year_start, 3 * (quarter - 1))
-    quarter_end = year_end if quarter == 4 else add_months(year_start, 3 * quarter) - timedelta(days=1)
-    return ReportPeriod(
-        year=work_plan.year,
-        quarter=quarter,
-        year_to_date=year_to_date,
-        start=year_start if year_to_date else quarter_start,
-        end=quarter_end,
-    )
-
-
-def current_quarter(work_plan: WorkPlan, today: date) -> int:
-    """The quarter of the work plan year that `today` falls in: 1 before the year, 4 after it."""
-    year_start, year_end = year_bounds(work_plan)
-    if today > year_end:
-        return 4
-    return max(q for q in QUARTERS if add_months(year_start, 3 * (q - 1)) <= today or q == 1)
 
 
 @dataclass(slots=True)
@@ -219,10 +158,7 @@ def _activity_section(work_plan: WorkPlan, period: ReportPeriod, outputs: dict[s
     quarter = period.quarter
     # Only activities planned up to the report's quarter can be listed: those of later quarters
     # only are left in the database. Whether an earlier one is still open is decided below.
-    may_be_listed = Q()
-    for q in range(1, quarter + 1):
-        may_be_listed |= Q(**{f"planned_q{q}": True})
-    candidates = Activity.objects.filter(may_be_listed, work_plan=work_plan)
+    candidates = Activity.objects.filter(planned_in(*range(1, quarter + 1)), work_plan=work_plan)
 
     progress: dict[int, dict[int, tuple[str, str]]] = defaultdict(dict)
     reported_later: set[int] = set()
@@ -244,10 +180,7 @@ def _activity_section(work_plan: WorkPlan, period: ReportPeriod, outputs: dict[s
         "agency__code",
         "responsible_party__code",
         "output__code",
-        "planned_q1",
-        "planned_q2",
-        "planned_q3",
-        "planned_q4",
+        *PLANNED_QUARTER_FIELDS,
         "status",
     )
     covered = set(period.quarters)

@@ -9,9 +9,10 @@ from django.views.generic import TemplateView
 
 from outcomes.models import plain_number
 from reports import charts
-from reports.selectors import QUARTERS, QuarterlyReport, current_quarter, quarterly_report, report_period
+from reports.selectors import QuarterlyReport, quarterly_report
 from reports.workbook import XLSX_CONTENT_TYPE, workbook_bytes, workbook_filename
 from workplan.models import WorkPlan
+from workplan.periods import QUARTERS, current_quarter, report_period
 from workplan.permissions import can_export, require_export
 
 

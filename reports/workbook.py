@@ -17,6 +17,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from reports.selectors import QuarterlyReport
+from workplan.periods import QUARTERS
 from workplan.spreadsheets import spreadsheet_text, wrapped_row_height
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -191,7 +192,7 @@ def _activities_sheet(sheet: Worksheet, report: QuarterlyReport) -> None:
                     row.title,
                     row.agency,
                     row.responsible_party,
-                    *["x" if q in row.planned_quarters else "" for q in (1, 2, 3, 4)],
+                    *["x" if q in row.planned_quarters else "" for q in QUARTERS],
                     row.status_label,
                     late_label if row.late else "",
                     comment,

@@ -7,9 +7,10 @@ import pytest
 
 from budgets.models import BudgetLine
 from outcomes.models import Indicator, IndicatorResult
-from reports.selectors import current_quarter, quarterly_report, report_period
+from reports.selectors import quarterly_report
 from tests.test_cisp_data import LISTED, PRINTED_MGT_SUPPORT, STATED, decimals
 from workplan.models import Activity, ActivityProgress
+from workplan.periods import current_quarter, report_period
 
 # Totals (direct + Mgt support) of each JP output: the source's activity rows summed by output.
 BY_OUTPUT = {

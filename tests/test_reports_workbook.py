@@ -9,10 +9,11 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from reports.selectors import quarterly_report, report_period
+from reports.selectors import quarterly_report
 from reports.workbook import build_workbook
 from tests.report_pages import as_decimal, html_tables, workbook_rows
 from workplan.models import Activity, ActivityProgress
+from workplan.periods import report_period
 
 
 @pytest.fixture

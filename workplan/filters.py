@@ -2,8 +2,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from workplan.models import Activity, Agency, Output, Partner
-
-QUARTERS = [(quarter, f"Q{quarter}") for quarter in (1, 2, 3, 4)]
+from workplan.periods import QUARTER_CHOICES
 
 
 class ActivityFilter(django_filters.FilterSet):
@@ -11,7 +10,9 @@ class ActivityFilter(django_filters.FilterSet):
     responsible_party = django_filters.ModelChoiceFilter(queryset=Partner.objects.all(), label=_("Responsible party"))
     output = django_filters.ModelChoiceFilter(queryset=Output.objects.none(), label=_("JP output"))
     status = django_filters.ChoiceFilter(choices=Activity.Status.choices, label=_("Status"))
-    quarter = django_filters.ChoiceFilter(choices=QUARTERS, method="filter_planned_quarter", label=_("Planned in"))
+    quarter = django_filters.ChoiceFilter(
+        choices=QUARTER_CHOICES, method="filter_planned_quarter", label=_("Planned in")
+    )
 
     class Meta:
         model = Activity

@@ -1,12 +1,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from workplan.filters import QUARTERS
 from workplan.models import Activity
+from workplan.periods import QUARTER_CHOICES
 
 
 class ProgressForm(forms.Form):
-    quarter = forms.TypedChoiceField(label=_("Quarter"), choices=QUARTERS, coerce=int)
+    quarter = forms.TypedChoiceField(label=_("Quarter"), choices=QUARTER_CHOICES, coerce=int)
     status = forms.ChoiceField(label=_("Status"), choices=Activity.Status.choices)
     comment = forms.CharField(
         label=_("State of implementation"),

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from workplan.natural_sort import NaturalSortKeyField
+from workplan.periods import QUARTERS, planned_field, planned_in
 
 
 class ProgrammeManager(models.Manager):
@@ -236,7 +237,7 @@ class WorkPlan(models.Model):
 
 class ActivityQuerySet(models.QuerySet):
     def planned_in_quarter(self, quarter: int):
-        return self.filter(**{f"planned_q{quarter}": True})
+        return self.filter(planned_in(quarter))
 
     def mark_changed(self) -> int:
         """Raise the version of these activities, for a change made outside the app's forms
@@ -339,7 +340,7 @@ class Activity(models.Model):
 
     @property
     def planned_quarters(self) -> list[int]:
-        return [q for q in (1, 2, 3, 4) if getattr(self, f"planned_q{q}")]
+        return [quarter for quarter in QUARTERS if getattr(self, planned_field(quarter))]
 
     def clean(self):
         errors = {}

@@ -4,6 +4,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from workplan.models import Activity
+from workplan.periods import planned_field
 
 
 class QuarterColumn(tables.Column):
@@ -12,7 +13,7 @@ class QuarterColumn(tables.Column):
     def __init__(self, quarter: int, **kwargs):
         self.quarter = quarter
         super().__init__(
-            accessor=f"planned_q{quarter}",
+            accessor=planned_field(quarter),
             verbose_name=f"Q{quarter}",
             attrs={"th": {"class": "gantt"}, "td": {"class": "gantt"}},
             orderable=False,

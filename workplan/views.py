@@ -10,6 +10,7 @@ from django_tables2 import SingleTableMixin
 from workplan.filters import ActivityFilter
 from workplan.forms import ProgressForm
 from workplan.models import Activity, WorkPlan
+from workplan.periods import QUARTERS
 from workplan.permissions import can_report_progress, get_activity, get_activity_for_progress
 from workplan.services import StaleActivityError, report_progress
 from workplan.tables import ActivityTable
@@ -132,7 +133,7 @@ def _requested_quarter(request, activity) -> int:
         quarter = int(request.GET.get("quarter", ""))
     except ValueError:
         quarter = 0
-    if quarter in (1, 2, 3, 4):
+    if quarter in QUARTERS:
         return quarter
     latest = activity.progress_reports.order_by("-quarter").values_list("quarter", flat=True).first()
     return latest or (activity.planned_quarters or [1])[0]

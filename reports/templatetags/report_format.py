@@ -11,7 +11,8 @@ from django.utils.safestring import SafeString, mark_safe
 
 from outcomes.models import plain_number
 from reports.charts import format_number
-from reports.selectors import QUARTERS, ActivityRow
+from reports.selectors import ActivityRow
+from workplan.periods import QUARTERS
 
 register = template.Library()
 

@@ -4,9 +4,10 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from reports.selectors import QUARTERS, current_quarter, quarterly_report, report_period
+from reports.selectors import quarterly_report
 from reports.workbook import workbook_bytes, workbook_filename
 from workplan.management.work_plan_argument import add_work_plan_arguments, work_plan_from_options
+from workplan.periods import QUARTERS, current_quarter, report_period
 
 
 class Command(BaseCommand):
