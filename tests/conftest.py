@@ -12,10 +12,19 @@ def cisp(db):
 
 
 @pytest.fixture
-def users(db):
-    """One user per role: alice is UNESCO's focal point, bob ILO's."""
+def demo(db):
+    """The made-up demo programme's Year-1 work plan, beside CISP."""
+    call_command("load_demo_programme", verbosity=0)
+    return WorkPlan.objects.select_related("programme").get(programme__mptf_project_id="DEMO0001", year=1)
+
+
+@pytest.fixture
+def users(cisp):
+    """One user per role in CISP: alice is UNESCO's focal point, bob ILO's."""
     from tests.factories import make_user
-    from workplan.roles import Role
+    from workplan.models import Membership
+
+    Role = Membership.Role
 
     return {
         "pmc": make_user("pmc", Role.PMC_MEMBER),

@@ -67,15 +67,29 @@ def make_budget_line(activity: Activity, amount: str, category: BudgetCategory |
     )
 
 
-def make_user(username: str, role=None, agency_code: str | None = None):
-    """A user in one of the roles of workplan.roles.Role; a focal point is linked to an agency."""
-    from django.contrib.auth.models import Group, User
-
-    from workplan.models import FocalPoint
+def make_user(username: str, role=None, agency_code: str | None = None, programme: Programme | None = None):
+    """A user with a role (workplan.models.Membership.Role) in a programme, CISP by default; a
+    focal point of an agency."""
+    from django.contrib.auth.models import User
 
     user = User.objects.create_user(username=username, password=f"{username}-Passw0rd!")
     if role is not None:
-        user.groups.add(Group.objects.get(name=role.value))
-    if agency_code:
-        FocalPoint.objects.create(user=user, agency=make_agency(agency_code))
+        make_member(user, programme or Programme.objects.get(mptf_project_id="00067193"), role, agency_code)
+    return user
+
+
+def make_member(user, programme, role, agency_code: str | None = None):
+    """Give `user` (a User or a new username) a role in `programme` (a Programme, an MPTF project
+    ID, or None for the fund secretariat); returns the user."""
+    from django.contrib.auth.models import User
+
+    from workplan.models import Membership
+
+    if isinstance(user, str):
+        user = User.objects.create_user(username=user, password=f"{user}-Passw0rd!")
+    if isinstance(programme, str):
+        programme = Programme.objects.get(mptf_project_id=programme)
+    Membership.objects.create(
+        user=user, programme=programme, role=role, agency=make_agency(agency_code) if agency_code else None
+    )
     return user

@@ -9,7 +9,7 @@ from budgets.models import BudgetLine
 from tests.factories import make_activity, make_category, make_source, make_user, make_work_plan
 from workplan.bulk_history import create_with_history, delete_with_history, update_with_history
 from workplan.models import Activity
-from workplan.roles import Role
+from workplan.permissions import Role
 
 pytestmark = pytest.mark.django_db
 

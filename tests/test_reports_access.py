@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from workplan.roles import Role
+from workplan.permissions import Role
 
 PAGES = [
     reverse("reports:index"),

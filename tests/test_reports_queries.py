@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from budgets.models import BudgetCategory, BudgetLine, FundingSource
 from workplan.models import Activity, ActivityProgress, Agency, Output
-from workplan.roles import Role
+from workplan.permissions import Role
 
 # Session and user, the permission check (the user's and the groups'), the programme, the work plan, outputs,
 # activities, quarterly progress, the budget (six: categories, activities, lines, the stated

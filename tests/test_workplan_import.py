@@ -28,7 +28,7 @@ from tests.workbooks import (
     sheet_data,
 )
 from workplan.models import Activity, Agency, FocalPoint
-from workplan.roles import Role
+from workplan.permissions import Role
 
 
 def test_export_import_export_gives_the_same_workbook_and_leaves_the_database_alone(cisp):

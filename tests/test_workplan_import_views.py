@@ -8,7 +8,7 @@ from django.urls import reverse
 from budgets.models import BudgetLine
 from tests.workbooks import AGENCY, CONTRACTS, database_dump, editable, exported, row_of, saved
 from workplan.models import Activity, Agency, FocalPoint
-from workplan.roles import Role
+from workplan.permissions import Role
 
 
 def user_with_role(username: str, role: Role, agency: str | None = None) -> User:

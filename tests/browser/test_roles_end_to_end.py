@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 from budgets.models import BudgetLine
 from tests.browser.conftest import ARTIFACTS
 from workplan.models import Activity, ActivityProgress
-from workplan.roles import Role
+from workplan.permissions import Role
 
 
 def test_a_pmc_member_updates_the_status_of_an_activity(page_as):
