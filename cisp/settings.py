@@ -58,6 +58,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Pages go out compressed (static files are compressed ahead by whitenoise). The CSRF token
+    # in each page is masked afresh per response, which keeps it out of reach of BREACH.
+    "django.middleware.gzip.GZipMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -172,6 +175,17 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_CALLABLE = "workplan.views.locked_out"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False  # lockouts are logged; the start-up banner on every command is not
+
+# Several app servers behind one proxy share everything through the database or Redis, nothing
+# through one server's memory or disk: sessions and the login throttle (django-axes) are in the
+# database; with CACHE_URL (redis://host:6379/0) the cache is Redis and sessions are read from it;
+# uploads between preview and confirm are in the default storage (MEDIA_ROOT: shared storage).
+CACHE_URL = os.environ.get("CACHE_URL", "")
+if CACHE_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/table.html"
 LOGIN_REDIRECT_URL = "/"

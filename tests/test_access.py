@@ -6,7 +6,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from outcomes.models import Indicator
 from workplan.models import Activity
 
-PUBLIC = {"login", "set_language", "admin:login", "outcomes:public_factsheet"}
+PUBLIC = {"login", "set_language", "admin:login", "outcomes:public_factsheet", "public_factsheets"}
 
 
 def named_patterns(resolver=None, namespace=""):
@@ -20,6 +20,7 @@ def named_patterns(resolver=None, namespace=""):
 
 def sample_url(name, pattern, activity, indicator):
     values = {
+        "programme": "00067193",
         "pk": activity.pk,
         "year": 1,
         "quarter": 2,
@@ -52,7 +53,7 @@ def test_every_page_but_the_public_ones_needs_a_login(client, cisp):
 
 def test_the_public_pages_open_without_a_login(client, cisp):
     assert client.get(reverse("login")).status_code == 200
-    factsheet = client.get(reverse("outcomes:public_factsheet"))
+    factsheet = client.get(reverse("outcomes:public_factsheet", args=["00067193"]))
     assert factsheet.status_code == 200
     text = factsheet.content.decode()
     assert "MDGF-1838-G-KHM" in text and "3,298,053 USD" in text
@@ -72,22 +73,22 @@ def unesco_activity(cisp):
 def test_a_focal_point_cannot_write_for_another_agency(client_for, users, ilo_activity, cisp):
     client = client_for(users["unesco"])
     budget = client.post(
-        reverse("budgets:entry", args=[ilo_activity.pk]),
+        reverse("budgets:entry", args=["00067193", ilo_activity.pk]),
         {"seen_version": ilo_activity.version, "source": 1, "amount_contracts": "1"},
     )
     progress = client.post(
-        reverse("workplan:report_progress", args=[ilo_activity.pk]),
+        reverse("workplan:report_progress", args=["00067193", ilo_activity.pk]),
         {"quarter": 1, "status": "completed", "comment": "x", "seen_version": ilo_activity.version},
     )
     outcome_2_indicator = Indicator.objects.get(code="I2.2")  # outcome 2: ILO and FAO activities only
     result = client.post(
-        reverse("outcomes:result_add", args=[outcome_2_indicator.pk]),
+        reverse("outcomes:result_add", args=["00067193", outcome_2_indicator.pk]),
         {"as_of": "2010-12-31", "period_label": "Year 2", "value": "1"},
     )
     assert (budget.status_code, progress.status_code, result.status_code) == (403, 403, 403)
     for url in (
-        reverse("budgets:entry", args=[ilo_activity.pk]),
-        reverse("workplan:report_progress", args=[ilo_activity.pk]),
+        reverse("budgets:entry", args=["00067193", ilo_activity.pk]),
+        reverse("workplan:report_progress", args=["00067193", ilo_activity.pk]),
     ):
         assert client.get(url).status_code == 403
     ilo_activity.refresh_from_db()
@@ -97,30 +98,30 @@ def test_a_focal_point_cannot_write_for_another_agency(client_for, users, ilo_ac
 
 def test_a_focal_point_writes_for_their_own_agency(client_for, users, unesco_activity):
     client = client_for(users["unesco"])
-    assert client.get(reverse("budgets:entry", args=[unesco_activity.pk])).status_code == 200
-    assert client.get(reverse("workplan:report_progress", args=[unesco_activity.pk])).status_code == 200
+    assert client.get(reverse("budgets:entry", args=["00067193", unesco_activity.pk])).status_code == 200
+    assert client.get(reverse("workplan:report_progress", args=["00067193", unesco_activity.pk])).status_code == 200
     indicator = Indicator.objects.get(code="I1.5")  # outcome 1: UNESCO activities
-    assert client.get(reverse("outcomes:result_add", args=[indicator.pk])).status_code == 200
+    assert client.get(reverse("outcomes:result_add", args=["00067193", indicator.pk])).status_code == 200
 
 
 def test_pmc_members_report_progress_but_do_not_edit_budgets_or_results(client_for, users, ilo_activity):
     client = client_for(users["pmc"])
-    assert client.get(reverse("workplan:report_progress", args=[ilo_activity.pk])).status_code == 200
-    assert client.get(reverse("budgets:entry", args=[ilo_activity.pk])).status_code == 403
+    assert client.get(reverse("workplan:report_progress", args=["00067193", ilo_activity.pk])).status_code == 200
+    assert client.get(reverse("budgets:entry", args=["00067193", ilo_activity.pk])).status_code == 403
     indicator = Indicator.objects.get(code="I2.2")
-    assert client.get(reverse("outcomes:result_add", args=[indicator.pk])).status_code == 403
+    assert client.get(reverse("outcomes:result_add", args=["00067193", indicator.pk])).status_code == 403
 
 
 def test_coordinators_read_but_do_not_edit(client_for, users, ilo_activity):
     client = client_for(users["coordinator"])
-    assert client.get(reverse("workplan:activity", args=[ilo_activity.pk])).status_code == 200
-    assert client.get(reverse("workplan:report_progress", args=[ilo_activity.pk])).status_code == 403
-    assert client.get(reverse("budgets:entry", args=[ilo_activity.pk])).status_code == 403
+    assert client.get(reverse("workplan:activity", args=["00067193", ilo_activity.pk])).status_code == 200
+    assert client.get(reverse("workplan:report_progress", args=["00067193", ilo_activity.pk])).status_code == 403
+    assert client.get(reverse("budgets:entry", args=["00067193", ilo_activity.pk])).status_code == 403
 
 
 def test_state_changes_need_a_post(client_for, users, unesco_activity):
     client = client_for(users["unesco"])
-    client.get(reverse("workplan:report_progress", args=[unesco_activity.pk]), {"status": "completed"})
+    client.get(reverse("workplan:report_progress", args=["00067193", unesco_activity.pk]), {"status": "completed"})
     unesco_activity.refresh_from_db()
     assert unesco_activity.status == Activity.Status.PLANNED
     assert client.get(reverse("logout")).status_code == 405

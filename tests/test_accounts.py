@@ -18,17 +18,17 @@ def test_repeated_failed_logins_are_throttled_and_the_user_is_told_for_how_long(
 
 def test_a_correct_login_works_and_lands_on_the_dashboard(client, users, cisp):
     response = client.post(reverse("login"), {"username": "alice", "password": "alice-Passw0rd!"}, follow=True)
-    assert response.redirect_chain[-1][0] == reverse("dashboard")
+    assert response.redirect_chain[-1][0] == reverse("dashboard", args=["00067193"])
     assert response.status_code == 200
 
 
 def test_a_session_ends_after_the_idle_timeout(client_for, users, cisp, settings):
     client = client_for(users["pmc"])
-    assert client.get(reverse("workplan:work_plan", args=[1])).status_code == 200
+    assert client.get(reverse("workplan:work_plan", args=["00067193", 1])).status_code == 200
 
     Session.objects.update(expire_date=timezone.now() - timedelta(seconds=1))
 
-    assert client.get(reverse("workplan:work_plan", args=[1])).status_code == 302
+    assert client.get(reverse("workplan:work_plan", args=["00067193", 1])).status_code == 302
     assert settings.SESSION_SAVE_EVERY_REQUEST  # each request restarts the idle clock
 
 

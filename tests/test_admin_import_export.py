@@ -162,4 +162,4 @@ def test_no_role_holds_the_admin_import_permissions(db):
 
 def test_the_admin_work_plan_list_links_to_the_workbook(cisp, admin_client):
     page = admin_client.get(reverse("admin:workplan_workplan_changelist")).content.decode()
-    assert reverse("budgets:export", args=[cisp.pk]) in page
+    assert reverse("budgets:export", args=["00067193", cisp.pk]) in page

@@ -18,7 +18,7 @@ def activity(cisp):
 def post_budget(client, activity, **amounts):
     data = {"seen_version": activity.version, "source": FundingSource.objects.get(code="MDG-F").pk}
     data.update({f"amount_{code}": value for code, value in amounts.items()})
-    return client.post(reverse("budgets:entry", args=[activity.pk]), data)
+    return client.post(reverse("budgets:entry", args=["00067193", activity.pk]), data)
 
 
 def lines(activity):

@@ -16,7 +16,7 @@ def indicator(cisp):
 
 def test_a_result_whose_parts_do_not_add_up_is_refused_with_a_clear_message(client_for, users, indicator):
     response = client_for(users["unesco"]).post(
-        reverse("outcomes:result_add", args=[indicator.pk]),
+        reverse("outcomes:result_add", args=["00067193", indicator.pk]),
         {"as_of": "2010-06-30", "period_label": "Year 2 Q2", "value": "10", "women": "6", "men": "5"},
     )
     assert response.status_code == 400
@@ -26,7 +26,7 @@ def test_a_result_whose_parts_do_not_add_up_is_refused_with_a_clear_message(clie
 
 def test_a_focal_point_records_a_result_with_its_disaggregation(client_for, users, indicator):
     response = client_for(users["unesco"]).post(
-        reverse("outcomes:result_add", args=[indicator.pk]),
+        reverse("outcomes:result_add", args=["00067193", indicator.pk]),
         {"as_of": "2010-06-30", "period_label": "Year 2 Q2", "value": "10", "women": "6", "men": "4"},
     )
     assert response.status_code == 302
@@ -36,7 +36,7 @@ def test_a_focal_point_records_a_result_with_its_disaggregation(client_for, user
 
 
 def test_the_indicator_page_shows_latest_result_and_progress(client_for, users, cisp):
-    page = client_for(users["coordinator"]).get(reverse("outcomes:indicators")).content.decode()
+    page = client_for(users["coordinator"]).get(reverse("outcomes:indicators", args=["00067193"])).content.decode()
     assert "809" in page and "540" in page  # people in producer groups, women
     assert "18%" in page  # sales increase
 
@@ -48,8 +48,8 @@ def test_percent_of_target_rounds_half_up_on_every_page(client_for, users, cisp)
     IndicatorResult.objects.create(indicator=indicator, as_of="2009-06-30", period_label="Year 1", value=49)
 
     assert percent_of_target(Decimal("49"), Decimal("400")) == Decimal("12.3")  # 12.25, half-up
-    indicators_page = client_for(users["pmc"]).get(reverse("outcomes:indicators")).content.decode()
-    report_page = client_for(users["pmc"]).get(reverse("reports:quarter", args=[1, 4])).content.decode()
+    indicators_page = client_for(users["pmc"]).get(reverse("outcomes:indicators", args=["00067193"])).content.decode()
+    report_page = client_for(users["pmc"]).get(reverse("reports:quarter", args=["00067193", 1, 4])).content.decode()
     assert "12.3%" in indicators_page and "12.2%" not in indicators_page
     assert "12.3" in report_page and "12.2%" not in report_page
 
@@ -57,9 +57,11 @@ def test_percent_of_target_rounds_half_up_on_every_page(client_for, users, cisp)
 def test_a_second_result_for_the_same_date_is_refused_with_a_message(client_for, users, indicator):
     client = client_for(users["unesco"])
     data = {"as_of": "2010-06-30", "period_label": "Year 2 Q2", "value": "10", "women": "6", "men": "4"}
-    client.post(reverse("outcomes:result_add", args=[indicator.pk]), data)
+    client.post(reverse("outcomes:result_add", args=["00067193", indicator.pk]), data)
 
-    again = client.post(reverse("outcomes:result_add", args=[indicator.pk]), {**data, "value": "12", "men": "6"})
+    again = client.post(
+        reverse("outcomes:result_add", args=["00067193", indicator.pk]), {**data, "value": "12", "men": "6"}
+    )
 
     assert again.status_code == 400
     assert "already has a result for 2010-06-30" in again.content.decode()

@@ -21,11 +21,11 @@ def compressed_size(content: bytes) -> int:
 def page_urls(cisp):
     activity = Activity.objects.get(work_plan=cisp, code="1.1.1")
     return [
-        reverse("workplan:work_plan", args=[1]),
-        reverse("workplan:activity", args=[activity.pk]),
-        reverse("budgets:entry", args=[activity.pk]),
-        reverse("workplan:report_progress", args=[activity.pk]),
-        reverse("outcomes:indicators"),
+        reverse("workplan:work_plan", args=["00067193", 1]),
+        reverse("workplan:activity", args=["00067193", activity.pk]),
+        reverse("budgets:entry", args=["00067193", activity.pk]),
+        reverse("workplan:report_progress", args=["00067193", activity.pk]),
+        reverse("outcomes:indicators", args=["00067193"]),
     ]
 
 

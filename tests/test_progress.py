@@ -13,7 +13,7 @@ def activity(cisp):
 
 def post_progress(client, activity, **fields):
     data = {"quarter": 2, "status": "ongoing", "comment": "Shortlists agreed.", "seen_version": activity.version}
-    return client.post(reverse("workplan:report_progress", args=[activity.pk]), {**data, **fields})
+    return client.post(reverse("workplan:report_progress", args=["00067193", activity.pk]), {**data, **fields})
 
 
 def test_a_pmc_member_updates_status_and_comment_for_a_quarter(client_for, users, activity):

@@ -8,11 +8,14 @@ from django.urls import reverse
 from workplan.permissions import Role
 
 PAGES = [
-    reverse("reports:index"),
-    reverse("reports:quarter", args=[1, 2]),
-    reverse("reports:year_to_date", args=[1]),
+    reverse("reports:index", args=["00067193"]),
+    reverse("reports:quarter", args=["00067193", 1, 2]),
+    reverse("reports:year_to_date", args=["00067193", 1]),
 ]
-DOWNLOADS = [reverse("reports:quarter_xlsx", args=[1, 2]), reverse("reports:year_to_date_xlsx", args=[1])]
+DOWNLOADS = [
+    reverse("reports:quarter_xlsx", args=["00067193", 1, 2]),
+    reverse("reports:year_to_date_xlsx", args=["00067193", 1]),
+]
 
 
 def user_in(*groups):
@@ -45,21 +48,29 @@ def test_pages_need_only_a_login_and_hide_the_download_without_permission(client
 @pytest.mark.parametrize("role", list(Role))
 def test_every_role_may_download(client, cisp, role):
     client.force_login(user_in(role.value))
-    page = client.get(reverse("reports:quarter", args=[1, 2])).content.decode()
-    assert reverse("reports:quarter_xlsx", args=[1, 2]) in page
-    response = client.get(reverse("reports:quarter_xlsx", args=[1, 2]))
+    page = client.get(reverse("reports:quarter", args=["00067193", 1, 2])).content.decode()
+    assert reverse("reports:quarter_xlsx", args=["00067193", 1, 2]) in page
+    response = client.get(reverse("reports:quarter_xlsx", args=["00067193", 1, 2]))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     assert 'filename="progress-report-MDGF-1838-G-KHM-year1-q2.xlsx"' in response["Content-Disposition"]
 
 
-@pytest.mark.parametrize("url", ["/reports/1/q5/", "/reports/1/q0/", "/reports/9/q1/", "/reports/9/ytd.xlsx"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/p/00067193/reports/1/q5/",
+        "/p/00067193/reports/1/q0/",
+        "/p/00067193/reports/9/q1/",
+        "/p/00067193/reports/9/ytd.xlsx",
+    ],
+)
 def test_unknown_quarters_and_years_are_not_found(admin_client, cisp, url):
     assert admin_client.get(url).status_code == 404
 
 
 def test_index_links_every_quarter_and_the_year_to_date(admin_client, cisp):
-    page = admin_client.get(reverse("reports:index")).content.decode()
+    page = admin_client.get(reverse("reports:index", args=["00067193"])).content.decode()
     for quarter in (1, 2, 3, 4):
-        assert reverse("reports:quarter", args=[1, quarter]) in page
-    assert reverse("reports:year_to_date", args=[1]) in page
+        assert reverse("reports:quarter", args=["00067193", 1, quarter]) in page
+    assert reverse("reports:year_to_date", args=["00067193", 1]) in page

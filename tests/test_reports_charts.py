@@ -68,7 +68,7 @@ def test_floats_are_refused():
 
 
 def test_report_page_carries_the_three_charts_inline(admin_client, cisp):
-    page = admin_client.get(reverse("reports:quarter", args=[1, 2])).content.decode()
+    page = admin_client.get(reverse("reports:quarter", args=["00067193", 1, 2])).content.decode()
     assert page.count('<svg class="chart"') == 3
     assert "UNESCO: 214,460.10" in page
     assert "<script" not in page
