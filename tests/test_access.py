@@ -9,13 +9,15 @@ from workplan.models import Activity
 PUBLIC = {"login", "set_language", "admin:login", "outcomes:public_factsheet", "public_factsheets"}
 
 
-def named_patterns(resolver=None, namespace=""):
+def named_patterns(resolver=None, namespace="", parameters=()):
+    """(name, parameters) of every named URL, the parameters of the includes above it counted."""
     for pattern in (resolver or get_resolver()).url_patterns:
+        own = (*parameters, *pattern.pattern.regex.groupindex)
         if isinstance(pattern, URLResolver):
             inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
-            yield from named_patterns(pattern, inner)
+            yield from named_patterns(pattern, inner, own)
         elif isinstance(pattern, URLPattern) and pattern.name:
-            yield f"{namespace}{pattern.name}", pattern
+            yield f"{namespace}{pattern.name}", (own, pattern.pattern.regex.groups)
 
 
 def sample_url(name, pattern, activity, indicator):
@@ -29,10 +31,10 @@ def sample_url(name, pattern, activity, indicator):
         "app_label": "workplan",
         "content_type_id": 1,
     }
-    regex = pattern.pattern.regex
-    if regex.groupindex:
-        return reverse(name, kwargs={key: values.get(key, 1) for key in regex.groupindex})
-    return reverse(name, args=[activity.pk] * regex.groups)
+    parameters, positional = pattern
+    if parameters:
+        return reverse(name, kwargs={key: values.get(key, 1) for key in parameters})
+    return reverse(name, args=[activity.pk] * positional)
 
 
 def test_every_page_but_the_public_ones_needs_a_login(client, cisp):

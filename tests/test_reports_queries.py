@@ -3,11 +3,10 @@
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from budgets.models import BudgetCategory, BudgetLine, FundingSource
+from tests.factories import make_member
 from workplan.models import Activity, ActivityProgress, Agency, Output
 from workplan.permissions import Role
 
@@ -55,8 +54,7 @@ def add_activities(work_plan, total: int) -> None:
 def test_report_queries_do_not_grow_with_the_activities(
     client, cisp, django_assert_max_num_queries, activities, url_name, args
 ):
-    coordinator = get_user_model().objects.create_user(username="coordinator", password="x")
-    coordinator.groups.add(Group.objects.get(name=Role.COORDINATOR.value))
+    coordinator = make_member("coordinator", "00067193", Role.COORDINATOR)
     client.force_login(coordinator)
     add_activities(cisp, activities)
     assert Activity.objects.filter(work_plan=cisp).count() == activities

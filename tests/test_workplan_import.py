@@ -2,7 +2,7 @@ from decimal import Decimal
 from io import StringIO
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
@@ -10,7 +10,7 @@ from budgets.import_plan import CHANGED, CREATED
 from budgets.models import BudgetCategory, BudgetLine, FundingSource
 from budgets.services import import_work_plan
 from budgets.workbook_import import plan_work_plan_import
-from tests.factories import make_activity, make_budget_line
+from tests.factories import make_activity, make_budget_line, make_member
 from tests.workbooks import (
     AGENCY,
     COMMENTS,
@@ -27,7 +27,7 @@ from tests.workbooks import (
     saved,
     sheet_data,
 )
-from workplan.models import Activity, Agency, FocalPoint
+from workplan.models import Activity
 from workplan.permissions import Role
 
 
@@ -53,8 +53,7 @@ def test_uncoded_activities_are_matched_by_title(cisp):
 
 
 def test_an_edited_workbook_changes_creates_and_records_history_with_the_user(cisp):
-    coordinator = User.objects.create_user("coordinator")
-    coordinator.groups.add(Group.objects.get(name=Role.COORDINATOR))
+    coordinator = make_member("coordinator", "00067193", Role.COORDINATOR)
     workbook = editable(exported(cisp))
     sheet = workbook["Work plan"]
     row = row_of(sheet, "1.1.1")
@@ -111,11 +110,8 @@ def test_a_second_import_of_the_edited_workbook_changes_nothing(cisp):
 
 
 @pytest.fixture
-def unesco_focal_point(db):
-    user = User.objects.create_user("unesco")
-    user.groups.add(Group.objects.get(name=Role.FOCAL_POINT))
-    FocalPoint.objects.create(user=user, agency=Agency.objects.get(code="UNESCO"))
-    return user
+def unesco_focal_point(cisp):
+    return make_member("unesco", "00067193", Role.FOCAL_POINT, "UNESCO")
 
 
 def test_a_focal_point_imports_their_agency_rows_and_may_leave_others_untouched(cisp, unesco_focal_point):

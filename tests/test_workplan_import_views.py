@@ -1,22 +1,19 @@
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from budgets.models import BudgetLine
+from tests.factories import make_member
 from tests.workbooks import AGENCY, CONTRACTS, database_dump, editable, exported, row_of, saved
-from workplan.models import Activity, Agency, FocalPoint
+from workplan.models import Activity
 from workplan.permissions import Role
 
 
 def user_with_role(username: str, role: Role, agency: str | None = None) -> User:
-    user = User.objects.create_user(username, password="x")
-    user.groups.add(Group.objects.get(name=role))
-    if agency:
-        FocalPoint.objects.create(user=user, agency=Agency.objects.get(code=agency))
-    return user
+    return make_member(username, "00067193", role, agency)
 
 
 def upload(client, work_plan, data: bytes):
@@ -39,13 +36,13 @@ def test_anonymous_users_are_sent_to_login(client, cisp, name):
 
 
 def test_anonymous_users_cannot_download(client, cisp):
-    response = client.get(reverse("budgets:export", args=["00067193", cisp.pk]))
+    response = client.get(reverse("budgets:export", args=["00067193", cisp.year]))
     assert response.status_code == 302 and response.url.startswith(reverse("login"))
 
 
 def test_a_pmc_member_may_download_but_not_import(client, cisp):
     client.force_login(user_with_role("pmc", Role.PMC_MEMBER))
-    download = client.get(reverse("budgets:export", args=["00067193", cisp.pk]))
+    download = client.get(reverse("budgets:export", args=["00067193", cisp.year]))
     assert download.status_code == 200
     assert download["Content-Disposition"] == 'attachment; filename="work-plan-MDGF-1838-G-KHM-year-1.xlsx"'
     assert b"".join(download.streaming_content)[:2] == b"PK"
@@ -59,7 +56,7 @@ def test_a_coordinator_previews_then_confirms(client, cisp, settings, tmp_path):
     coordinator = user_with_role("coordinator", Role.COORDINATOR)
     client.force_login(coordinator)
     page = client.get(reverse("budgets:import", args=["00067193"]))
-    assert reverse("budgets:export", args=["00067193", cisp.pk]) in page.content.decode()
+    assert reverse("budgets:export", args=["00067193", cisp.year]) in page.content.decode()
 
     preview = upload(client, cisp, edited(cisp, "2.1.1", CONTRACTS, "3,000"))
     assert preview.status_code == 200
@@ -142,9 +139,9 @@ def test_an_activity_the_preview_left_alone_but_someone_saved_meanwhile_is_not_r
 
 def test_an_account_without_a_role_may_neither_download_nor_import(client, cisp):
     client.force_login(User.objects.create_user("nobody", password="x"))
-    assert client.get(reverse("budgets:export", args=["00067193", cisp.pk])).status_code == 403
-    assert client.get(reverse("budgets:import", args=["00067193"])).status_code == 403
-    assert client.get(reverse("reports:quarter_xlsx", args=["00067193", 1, 2])).status_code == 403
+    assert client.get(reverse("budgets:export", args=["00067193", cisp.year])).status_code == 404
+    assert client.get(reverse("budgets:import", args=["00067193"])).status_code == 404
+    assert client.get(reverse("reports:quarter_xlsx", args=["00067193", 1, 2])).status_code == 404
 
 
 def test_uploads_abandoned_for_a_day_are_removed_at_the_next_upload(client, cisp, settings, tmp_path):
