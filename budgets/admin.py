@@ -9,7 +9,7 @@ from budgets.resources import BudgetLineResource
 from budgets.selectors import activity_budget, budget_of, with_budget, work_plan_budget
 from workplan.admin import ActivityAdmin, WorkPlanAdmin
 from workplan.models import Activity, WorkPlan
-from workplan.spreadsheets import SafeImportExportMixin
+from workplan.spreadsheet_safety import SafeImportExportMixin
 
 
 @admin.register(BudgetCategory)
@@ -140,7 +140,7 @@ class WorkPlanWithWorkbookAdmin(WorkPlanAdmin):
     @admin.display(description=_("Excel"))
     def workbook(self, work_plan):
         return format_html(
-            '<a href="{}" download>{}</a>', reverse("budgets:export", args=[work_plan.pk]), _("Download workbook")
+            '<a href="{}" download>{}</a>', reverse("exchange:export", args=[work_plan.pk]), _("Download workbook")
         )
 
 

@@ -3,7 +3,7 @@ from import_export import fields
 from budgets.models import BudgetCategory, BudgetLine, FundingSource
 from workplan.models import Activity
 from workplan.resources import work_plan_key, work_plan_widget
-from workplan.spreadsheets import CachedForeignKeyWidget, HistoryModelResource
+from workplan.spreadsheet_safety import CachedForeignKeyWidget, HistoryModelResource
 
 
 class ActivityWidget(CachedForeignKeyWidget):

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "workplan",
     "budgets",
     "outcomes",
+    "exchange",
     "reports",
 ]
 
@@ -175,7 +176,7 @@ LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
 
 # --- Excel import and export of work plans (issue 4) --------------------------------------------
-# Our own work plan workbooks (budgets.workbook_import) and django-import-export in the admin.
+# Our own work plan workbooks (exchange.workplan_import) and django-import-export in the admin.
 INSTALLED_APPS += ["import_export"]
 
 # Uploads are refused above these limits, before any parsing.

@@ -18,6 +18,7 @@ urlpatterns = [
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("", include("workplan.urls")),
     path("", include("budgets.urls")),
+    path("", include("exchange.urls")),
     path("", include("outcomes.urls")),
     path("reports/", include("reports.urls")),
     path("", dashboard, name="dashboard"),

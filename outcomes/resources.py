@@ -2,7 +2,7 @@ from import_export import fields
 
 from outcomes.models import Indicator, IndicatorResult
 from workplan.models import Outcome, Output
-from workplan.spreadsheets import CachedForeignKeyWidget, HistoryModelResource
+from workplan.spreadsheet_safety import CachedForeignKeyWidget, HistoryModelResource
 
 
 class IndicatorResource(HistoryModelResource):

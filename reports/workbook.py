@@ -17,7 +17,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from reports.selectors import QuarterlyReport
-from workplan.spreadsheets import spreadsheet_text, wrapped_row_height
+from workplan.spreadsheet_safety import spreadsheet_text, wrapped_row_height
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 AMOUNT_FORMAT = "#,##0.00"

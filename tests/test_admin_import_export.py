@@ -17,7 +17,7 @@ from outcomes.resources import IndicatorResultResource
 from tests.workbooks import zip_of
 from workplan.models import Activity
 from workplan.resources import ActivityResource
-from workplan.spreadsheets import SafeCSV, SafeImportExportMixin, SafeXLSX, escape_for_csv
+from workplan.spreadsheet_safety import SafeCSV, SafeImportExportMixin, SafeXLSX, escape_for_csv
 
 
 def test_csv_export_escapes_every_value_a_spreadsheet_would_run(cisp):
@@ -162,4 +162,4 @@ def test_no_role_holds_the_admin_import_permissions(db):
 
 def test_the_admin_work_plan_list_links_to_the_workbook(cisp, admin_client):
     page = admin_client.get(reverse("admin:workplan_workplan_changelist")).content.decode()
-    assert reverse("budgets:export", args=[cisp.pk]) in page
+    assert reverse("exchange:export", args=[cisp.pk]) in page

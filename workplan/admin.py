@@ -14,7 +14,7 @@ from workplan.models import (
     WorkPlan,
 )
 from workplan.resources import ActivityResource
-from workplan.spreadsheets import SafeImportExportMixin
+from workplan.spreadsheet_safety import SafeImportExportMixin
 
 
 @admin.register(Programme)

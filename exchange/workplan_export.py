@@ -20,7 +20,7 @@ from openpyxl.utils import get_column_letter
 from budgets.models import BudgetCategory, BudgetLine, FundingSource
 from budgets.money import ZERO, indirect_cost
 from budgets.selectors import INDIRECT_COST_LABEL
-from budgets.workbook_layout import (
+from exchange.layout import (
     AMOUNT_FORMAT,
     BUDGET_LINES_SHEET,
     CATEGORY_WIDTH,
@@ -36,7 +36,7 @@ from budgets.workbook_layout import (
     indirect_cost_note,
 )
 from workplan.models import Activity, Agency, Output, Partner, WorkPlan
-from workplan.spreadsheets import LINE_HEIGHT, spreadsheet_text, wrapped_row_height
+from workplan.spreadsheet_safety import LINE_HEIGHT, spreadsheet_text, wrapped_row_height
 
 # Named styles, registered once per workbook: a cell then only names its style, which keeps
 # a large export fast (and shows the styles in Excel's gallery).

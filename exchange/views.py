@@ -14,14 +14,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from budgets.forms import WorkPlanImportForm
-from budgets.import_plan import CHANGED, CREATED, UNCHANGED, ImportPlan
-from budgets.services import ImportRefused, import_work_plan
-from budgets.workbook_export import export_work_plan
-from budgets.workbook_import import plan_work_plan_import
+from exchange.forms import WorkPlanImportForm
+from exchange.import_plan import CHANGED, CREATED, UNCHANGED, ImportPlan
+from exchange.services import ImportRefused, import_work_plan
+from exchange.workplan_export import export_work_plan
+from exchange.workplan_import import plan_work_plan_import
 from workplan.models import WorkPlan
 from workplan.roles import may_export_reports, may_import_work_plans
-from workplan.spreadsheets import remove_abandoned_uploads
+from workplan.spreadsheet_safety import remove_abandoned_uploads
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Uploads wait here between preview and confirm: the default storage, shared by every app server.
@@ -77,7 +77,7 @@ def import_workbook(request: HttpRequest) -> HttpResponse:
             request.session.setdefault(SESSION_KEY, {})[token] = {"work_plan": work_plan.pk, "versions": seen}
             request.session.modified = True
         return _preview(request, plan, token)
-    return render(request, "budgets/import.html", {"form": form, "work_plans": _work_plans()})
+    return render(request, "exchange/import.html", {"form": form, "work_plans": _work_plans()})
 
 
 @login_required
@@ -89,7 +89,7 @@ def confirm_import(request: HttpRequest) -> HttpResponse:
     pending = request.session.get(SESSION_KEY, {})
     if token not in pending:
         messages.error(request, _("This import is no longer waiting for confirmation: upload the file again."))
-        return redirect("budgets:import")
+        return redirect("exchange:import")
     work_plan = get_object_or_404(WorkPlan.objects.select_related("programme"), pk=pending[token]["work_plan"])
     seen_versions = {int(pk): version for pk, version in pending[token]["versions"].items()}
     path = f"{UPLOAD_FOLDER}/{token}.xlsx"
@@ -97,7 +97,7 @@ def confirm_import(request: HttpRequest) -> HttpResponse:
         del pending[token]
         request.session.modified = True
         messages.error(request, _("The uploaded file is no longer kept: upload it again."))
-        return redirect("budgets:import")
+        return redirect("exchange:import")
     with default_storage.open(path, "rb") as stored:
         data = stored.read()
     plan = plan_work_plan_import(work_plan=work_plan, data=data, user=request.user)
@@ -120,13 +120,13 @@ def confirm_import(request: HttpRequest) -> HttpResponse:
             "unchanged": summary.unchanged,
         },
     )
-    return redirect("budgets:import")
+    return redirect("exchange:import")
 
 
 def _preview(request: HttpRequest, plan: ImportPlan, token: str | None) -> HttpResponse:
     return render(
         request,
-        "budgets/import_preview.html",
+        "exchange/import_preview.html",
         {
             "plan": plan,
             "token": token,

@@ -1,5 +1,5 @@
 """Reading a work plan workbook into an import plan: what would be created, changed or left
-alone, with every problem of the file. Nothing here writes; `budgets.services` applies a
+alone, with every problem of the file. Nothing here writes; `exchange.services` applies a
 plan that has no problem."""
 
 from decimal import Decimal
@@ -9,10 +9,10 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 
-from budgets.import_plan import UNCHANGED, ImportPlan, PlannedActivity, same_value, shown_value
 from budgets.models import BudgetCategory, BudgetLine, FundingSource
 from budgets.money import ZERO, indirect_cost
-from budgets.workbook_layout import (
+from exchange.import_plan import UNCHANGED, ImportPlan, PlannedActivity, same_value, shown_value
+from exchange.layout import (
     LEADING_COLUMNS,
     OTHER_GROUP,
     OUTPUT_HEADER_PREFIX,
@@ -22,7 +22,7 @@ from budgets.workbook_layout import (
     normalise,
     spellings,
 )
-from budgets.workbook_reading import (
+from exchange.reading import (
     Problem,
     UnreadableWorkbook,
     as_text,

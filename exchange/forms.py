@@ -1,0 +1,17 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from workplan.models import WorkPlan
+from workplan.spreadsheet_safety import validate_upload_size
+
+
+class WorkPlanImportForm(forms.Form):
+    work_plan = forms.ModelChoiceField(
+        label=_("Work plan"), queryset=WorkPlan.objects.select_related("programme"), empty_label=None
+    )
+    workbook = forms.FileField(
+        label=_("Workbook (.xlsx)"),
+        help_text=_("The workbook as exported here, edited in Excel or LibreOffice."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
+        validators=[validate_upload_size],
+    )
