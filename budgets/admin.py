@@ -8,8 +8,8 @@ from budgets.models import BudgetCategory, BudgetLine, FundingSource, StatedBudg
 from budgets.resources import BudgetLineResource
 from budgets.selectors import activity_budget, budget_of, with_budget, work_plan_budget
 from workplan.admin import ActivityAdmin, WorkPlanAdmin
+from workplan.admin_import_export import SafeImportExportMixin
 from workplan.models import Activity, WorkPlan
-from workplan.spreadsheet_safety import SafeImportExportMixin
 
 
 @admin.register(BudgetCategory)

@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from exchange.cells import XLSX_CONTENT_TYPE
 from exchange.forms import WorkPlanImportForm
 from exchange.import_plan import CHANGED, CREATED, UNCHANGED, ImportPlan
 from exchange.services import ImportRefused, import_work_plan
@@ -23,7 +24,6 @@ from workplan.models import WorkPlan
 from workplan.roles import may_export_reports, may_import_work_plans
 from workplan.spreadsheet_safety import remove_abandoned_uploads
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Uploads wait here between preview and confirm: the default storage, shared by every app server.
 UPLOAD_FOLDER = "work-plan-imports"
 SESSION_KEY = "work_plan_imports"
@@ -42,7 +42,9 @@ def export_workbook(request: HttpRequest, pk: int) -> FileResponse:
     stream = BytesIO()
     export_work_plan(work_plan=work_plan, stream=stream)
     stream.seek(0)
-    return FileResponse(stream, as_attachment=True, filename=workbook_filename(work_plan), content_type=XLSX)
+    return FileResponse(
+        stream, as_attachment=True, filename=workbook_filename(work_plan), content_type=XLSX_CONTENT_TYPE
+    )
 
 
 def _require_importer(request: HttpRequest) -> None:

@@ -8,10 +8,11 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from exchange.cells import XLSX_CONTENT_TYPE
 from outcomes.models import plain_number
 from reports import charts
 from reports.selectors import QUARTERS, QuarterlyReport, current_quarter, quarterly_report, report_period
-from reports.workbook import XLSX_CONTENT_TYPE, workbook_bytes, workbook_filename
+from reports.workbook import workbook_bytes, workbook_filename
 from workplan.models import WorkPlan
 from workplan.selectors import programme_for
 

@@ -15,9 +15,10 @@ from budgets.resources import BudgetLineResource
 from outcomes.models import IndicatorResult
 from outcomes.resources import IndicatorResultResource
 from tests.workbooks import zip_of
+from workplan.admin_import_export import SafeCSV, SafeImportExportMixin, SafeXLSX
 from workplan.models import Activity
 from workplan.resources import ActivityResource
-from workplan.spreadsheet_safety import SafeCSV, SafeImportExportMixin, SafeXLSX, escape_for_csv
+from workplan.spreadsheet_safety import escape_for_csv
 
 
 def test_csv_export_escapes_every_value_a_spreadsheet_would_run(cisp):

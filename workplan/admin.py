@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from workplan.admin_import_export import SafeImportExportMixin
 from workplan.models import (
     Activity,
     ActivityProgress,
@@ -14,7 +15,6 @@ from workplan.models import (
     WorkPlan,
 )
 from workplan.resources import ActivityResource
-from workplan.spreadsheet_safety import SafeImportExportMixin
 
 
 @admin.register(Programme)
