@@ -132,9 +132,9 @@ def main() -> None:
 def run(n: int) -> dict:
     from openpyxl import Workbook, load_workbook
 
-    from budgets.services import import_work_plan
-    from budgets.workbook_export import export_work_plan
-    from budgets.workbook_import import plan_work_plan_import
+    from exchange.services import import_work_plan
+    from exchange.workplan_export import export_work_plan
+    from exchange.workplan_import import plan_work_plan_import
     from workplan.models import WorkPlan
 
     source = build_work_plan(n, year=3)
@@ -220,7 +220,7 @@ def _with_every_amount_changed(data: bytes) -> bytes:
     """The same workbook with one cent added to every amount, as an update would bring."""
     from openpyxl import load_workbook
 
-    from budgets.workbook_layout import LEADING_COLUMNS
+    from exchange.layout import LEADING_COLUMNS
 
     workbook = load_workbook(BytesIO(data))
     sheet = workbook["Work plan"]

@@ -8,8 +8,8 @@ from budgets.models import BudgetCategory, BudgetLine, FundingSource, StatedBudg
 from budgets.resources import BudgetLineResource
 from budgets.selectors import activity_budget, budget_of, with_budget, work_plan_budget
 from workplan.admin import ActivityAdmin, WorkPlanAdmin
+from workplan.admin_import_export import SafeImportExportMixin
 from workplan.models import Activity, WorkPlan
-from workplan.spreadsheets import SafeImportExportMixin
 
 
 @admin.register(BudgetCategory)
@@ -142,7 +142,7 @@ class WorkPlanWithWorkbookAdmin(WorkPlanAdmin):
     def workbook(self, work_plan):
         return format_html(
             '<a href="{}" download>{}</a>',
-            reverse("budgets:export", args=[work_plan.programme.mptf_project_id, work_plan.year]),
+            reverse("exchange:export", args=[work_plan.programme.mptf_project_id, work_plan.year]),
             _("Download workbook"),
         )
 

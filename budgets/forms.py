@@ -4,8 +4,6 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from budgets.models import BudgetCategory, FundingSource
-from workplan.models import WorkPlan
-from workplan.spreadsheets import validate_upload_size
 
 
 class AmountField(forms.DecimalField):
@@ -52,18 +50,3 @@ class BudgetEntryForm(forms.Form):
 
     def amounts(self) -> dict[BudgetCategory, Decimal | None]:
         return {category: self.cleaned_data.get(self.field_name(category)) for category in self.categories}
-
-
-class WorkPlanImportForm(forms.Form):
-    work_plan = forms.ModelChoiceField(label=_("Work plan"), queryset=WorkPlan.objects.none(), empty_label=None)
-    workbook = forms.FileField(
-        label=_("Workbook (.xlsx)"),
-        help_text=_("The workbook as exported here, edited in Excel or LibreOffice."),
-        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
-        validators=[validate_upload_size],
-    )
-
-    def __init__(self, *args, work_plans, **kwargs):
-        """`work_plans`: those of the page's programme, the only ones an upload may go into."""
-        super().__init__(*args, **kwargs)
-        self.fields["work_plan"].queryset = work_plans

@@ -1,9 +1,9 @@
 from import_export import fields
 
 from budgets.models import BudgetCategory, BudgetLine, FundingSource
+from workplan.admin_import_export import CachedForeignKeyWidget, HistoryModelResource
 from workplan.models import Activity
 from workplan.resources import work_plan_key, work_plan_widget
-from workplan.spreadsheets import CachedForeignKeyWidget, HistoryModelResource
 
 
 class ActivityWidget(CachedForeignKeyWidget):

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "workplan",
     "budgets",
     "outcomes",
+    "exchange",
     "reports",
 ]
 
@@ -192,7 +193,7 @@ LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
 
 # --- Excel import and export of work plans (issue 4) --------------------------------------------
-# Our own work plan workbooks (budgets.workbook_import) and django-import-export in the admin.
+# Our own work plan workbooks (exchange.workplan_import) and django-import-export in the admin.
 INSTALLED_APPS += ["import_export"]
 
 # Uploads are refused above these limits, before any parsing.
@@ -209,7 +210,7 @@ IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 # The library only strips a leading "=", which changes the value: our export formats
-# (workplan.import_export_formats) write text cells as strings and escape CSV instead.
+# (workplan.admin_import_export: SafeCSV, SafeXLSX) write text cells as strings and escape CSV instead.
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
 IMPORT_EXPORT_ESCAPE_ILLEGAL_CHARS_ON_EXPORT = True
 # Between preview and confirm the upload is kept in the default file storage (MEDIA_ROOT),

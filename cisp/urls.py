@@ -14,6 +14,7 @@ programme_urlpatterns = [
     path("", dashboard, name="dashboard"),
     path("", include("workplan.urls")),
     path("", include("budgets.urls")),
+    path("", include("exchange.urls")),
     path("", include("outcomes.urls")),
     path("reports/", include("reports.urls")),
 ]

@@ -3,7 +3,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from outcomes.models import Indicator, IndicatorResult
 from outcomes.resources import IndicatorResource, IndicatorResultResource
-from workplan.spreadsheets import SafeImportExportMixin
+from workplan.admin_import_export import SafeImportExportMixin
 
 
 class IndicatorResultInline(admin.TabularInline):

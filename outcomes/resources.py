@@ -1,8 +1,8 @@
 from import_export import fields
 
 from outcomes.models import Indicator, IndicatorResult
+from workplan.admin_import_export import CachedForeignKeyWidget, HistoryModelResource
 from workplan.models import Outcome, Output
-from workplan.spreadsheets import CachedForeignKeyWidget, HistoryModelResource
 
 
 class IndicatorResource(HistoryModelResource):

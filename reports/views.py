@@ -7,10 +7,11 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from exchange.cells import XLSX_CONTENT_TYPE
 from outcomes.models import plain_number
 from reports import charts
 from reports.selectors import QuarterlyReport, quarterly_report
-from reports.workbook import XLSX_CONTENT_TYPE, workbook_bytes, workbook_filename
+from reports.workbook import workbook_bytes, workbook_filename
 from workplan.models import WorkPlan
 from workplan.periods import QUARTERS, current_quarter, report_period
 from workplan.permissions import can_export, require_export

@@ -16,12 +16,11 @@ from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Si
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from exchange.cells import AMOUNT_FORMAT, print_landscape_fit_to_width, wrapped_row_height
 from reports.selectors import QuarterlyReport
 from workplan.periods import QUARTERS
-from workplan.spreadsheets import spreadsheet_text, wrapped_row_height
+from workplan.spreadsheet_safety import set_text
 
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-AMOUNT_FORMAT = "#,##0.00"
 FIGURE_FORMAT = "General"
 HEADER_ROW = 4  # below the title, the period and an empty row
 
@@ -115,12 +114,7 @@ class _Sheet:
             style="report-subtitle",
         )
         self.row = HEADER_ROW
-        setup = sheet.page_setup
-        setup.orientation = sheet.ORIENTATION_LANDSCAPE
-        setup.paperSize = sheet.PAPERSIZE_A4
-        setup.fitToWidth, setup.fitToHeight = 1, 0
-        sheet.sheet_properties.pageSetUpPr.fitToPage = True
-        sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+        print_landscape_fit_to_width(sheet, header_row=HEADER_ROW)
 
     def header(self, labels: Sequence[str], *, freeze: str | None = None) -> None:
         self.write(labels, style="report-header")
@@ -140,13 +134,12 @@ class _Sheet:
             ]
             self.sheet.row_dimensions[self.row].height = wrapped_row_height(texts)
         for column, value in enumerate(values, start=1):
+            cell = self.sheet.cell(row=self.row, column=column)
             if isinstance(value, str):
-                value = spreadsheet_text(value)
-            cell = self.sheet.cell(row=self.row, column=column, value=value)
-            if isinstance(value, str):
-                cell.data_type = "s"
-                cell.style = style
-            elif isinstance(value, Decimal | int):
+                set_text(cell, value)
+            else:
+                cell.value = value
+            if isinstance(value, Decimal | int):
                 cell.style = number_style if column - 1 in amounts else _figure_style(style)
             else:
                 cell.style = style

@@ -61,8 +61,8 @@ def test_a_person_without_a_role_in_a_programme_gets_404_on_all_its_pages(client
         reverse("outcomes:indicators", args=[DEMO]),
         reverse("reports:quarter", args=[DEMO, 1, 2]),
         reverse("reports:quarter_xlsx", args=[DEMO, 1, 2]),
-        reverse("budgets:export", args=[DEMO, 1]),
-        reverse("budgets:import", args=[DEMO]),
+        reverse("exchange:export", args=[DEMO, 1]),
+        reverse("exchange:import", args=[DEMO]),
     ]:
         assert client.get(url).status_code == 404, url
     assert client.get(reverse("dashboard", args=[CISP])).status_code == 200
@@ -112,9 +112,9 @@ def test_roles_differ_per_programme(client_for, sokha):
     client = client_for(sokha)
     # PMC member of CISP: reports progress on any CISP activity, imports nothing there.
     assert progress_post(client, activity(CISP, "3.1.1")).status_code == 302
-    assert client.get(reverse("budgets:import", args=[CISP])).status_code == 403
+    assert client.get(reverse("exchange:import", args=[CISP])).status_code == 403
     # ILO's focal point in the demo: may import there (their agency's rows only).
-    assert client.get(reverse("budgets:import", args=[DEMO])).status_code == 200
+    assert client.get(reverse("exchange:import", args=[DEMO])).status_code == 200
 
 
 def test_the_fund_secretariat_sees_every_programme_and_changes_nothing(client_for, secretariat, cisp, demo):
@@ -122,11 +122,11 @@ def test_the_fund_secretariat_sees_every_programme_and_changes_nothing(client_fo
     for mptf_project_id in (CISP, DEMO):
         assert client.get(reverse("dashboard", args=[mptf_project_id])).status_code == 200
         assert client.get(reverse("reports:quarter_xlsx", args=[mptf_project_id, 1, 2])).status_code == 200
-        assert client.get(reverse("budgets:import", args=[mptf_project_id])).status_code == 403
+        assert client.get(reverse("exchange:import", args=[mptf_project_id])).status_code == 403
     target = activity(DEMO, "1.1.1")
     assert budget_post(client, target).status_code == 403
     assert progress_post(client, target).status_code == 403
-    assert client.post(reverse("budgets:import_confirm", args=[DEMO]), {"token": "x"}).status_code == 403
+    assert client.post(reverse("exchange:import_confirm", args=[DEMO]), {"token": "x"}).status_code == 403
 
 
 def test_the_home_page_goes_to_the_only_programme_or_to_the_portfolio(client_for, users, sokha):
@@ -163,7 +163,7 @@ def test_a_person_sees_only_their_programmes_in_the_portfolio(client_for, users,
 
 
 def test_each_programme_has_its_own_budget_categories(client_for, users, sokha):
-    demo_workbook = client_for(sokha).get(reverse("budgets:export", args=[DEMO, 1]))
+    demo_workbook = client_for(sokha).get(reverse("exchange:export", args=[DEMO, 1]))
     sheet = load_workbook(BytesIO(b"".join(demo_workbook.streaming_content)), read_only=True)["Work plan"]
     headers = {str(cell) for row in sheet.iter_rows(max_row=5, values_only=True) for cell in row if cell}
     assert "Contractual services" in headers

@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from budgets.workbook_import import plan_work_plan_import
+from exchange.workplan_import import plan_work_plan_import
 from tests.workbooks import (
     AGENCY,
     CODE,

@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from budgets.models import BudgetLine, FundingSource
 from budgets.money import indirect_cost
 from budgets.selectors import work_plan_budget
-from budgets.workbook_import import plan_work_plan_import
+from exchange.workplan_import import plan_work_plan_import
 from tests.factories import make_activity, make_budget_line, make_category
 from tests.workbooks import CODE, COMMENTS, MGT_SUPPORT, TITLE, exported, row_of
 from workplan.models import Activity

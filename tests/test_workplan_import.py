@@ -6,10 +6,10 @@ from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from budgets.import_plan import CHANGED, CREATED
 from budgets.models import BudgetCategory, BudgetLine, FundingSource
-from budgets.services import import_work_plan
-from budgets.workbook_import import plan_work_plan_import
+from exchange.import_plan import CHANGED, CREATED
+from exchange.services import import_work_plan
+from exchange.workplan_import import plan_work_plan_import
 from tests.factories import make_activity, make_budget_line, make_member
 from tests.workbooks import (
     AGENCY,

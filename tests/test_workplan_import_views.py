@@ -18,7 +18,7 @@ def user_with_role(username: str, role: Role, agency: str | None = None) -> User
 
 def upload(client, work_plan, data: bytes):
     workbook = SimpleUploadedFile("plan.xlsx", data, content_type="application/octet-stream")
-    return client.post(reverse("budgets:import", args=["00067193"]), {"work_plan": work_plan.pk, "workbook": workbook})
+    return client.post(reverse("exchange:import", args=["00067193"]), {"work_plan": work_plan.pk, "workbook": workbook})
 
 
 def edited(work_plan, code: str, column: str, value) -> bytes:
@@ -28,7 +28,7 @@ def edited(work_plan, code: str, column: str, value) -> bytes:
     return saved(workbook)
 
 
-@pytest.mark.parametrize("name", ["budgets:import", "budgets:import_confirm"])
+@pytest.mark.parametrize("name", ["exchange:import", "exchange:import_confirm"])
 def test_anonymous_users_are_sent_to_login(client, cisp, name):
     response = client.get(reverse(name))
     assert response.status_code == 302
@@ -36,27 +36,27 @@ def test_anonymous_users_are_sent_to_login(client, cisp, name):
 
 
 def test_anonymous_users_cannot_download(client, cisp):
-    response = client.get(reverse("budgets:export", args=["00067193", cisp.year]))
+    response = client.get(reverse("exchange:export", args=["00067193", cisp.year]))
     assert response.status_code == 302 and response.url.startswith(reverse("login"))
 
 
 def test_a_pmc_member_may_download_but_not_import(client, cisp):
     client.force_login(user_with_role("pmc", Role.PMC_MEMBER))
-    download = client.get(reverse("budgets:export", args=["00067193", cisp.year]))
+    download = client.get(reverse("exchange:export", args=["00067193", cisp.year]))
     assert download.status_code == 200
     assert download["Content-Disposition"] == 'attachment; filename="work-plan-MDGF-1838-G-KHM-year-1.xlsx"'
     assert b"".join(download.streaming_content)[:2] == b"PK"
-    assert client.get(reverse("budgets:import", args=["00067193"])).status_code == 403
+    assert client.get(reverse("exchange:import", args=["00067193"])).status_code == 403
     assert upload(client, cisp, exported(cisp)).status_code == 403
-    assert client.post(reverse("budgets:import_confirm", args=["00067193"]), {"token": "x"}).status_code == 403
+    assert client.post(reverse("exchange:import_confirm", args=["00067193"]), {"token": "x"}).status_code == 403
 
 
 def test_a_coordinator_previews_then_confirms(client, cisp, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     coordinator = user_with_role("coordinator", Role.COORDINATOR)
     client.force_login(coordinator)
-    page = client.get(reverse("budgets:import", args=["00067193"]))
-    assert reverse("budgets:export", args=["00067193", cisp.year]) in page.content.decode()
+    page = client.get(reverse("exchange:import", args=["00067193"]))
+    assert reverse("exchange:export", args=["00067193", cisp.year]) in page.content.decode()
 
     preview = upload(client, cisp, edited(cisp, "2.1.1", CONTRACTS, "3,000"))
     assert preview.status_code == 200
@@ -67,14 +67,14 @@ def test_a_coordinator_previews_then_confirms(client, cisp, settings, tmp_path):
     assert line.amount == Decimal("2000.00")  # nothing written yet
 
     token = preview.context["token"]
-    done = client.post(reverse("budgets:import_confirm", args=["00067193"]), {"token": token}, follow=True)
+    done = client.post(reverse("exchange:import_confirm", args=["00067193"]), {"token": token}, follow=True)
     assert "1 changed" in done.content.decode()
     line.refresh_from_db()
     assert line.amount == Decimal("3000.00")
     assert line.history.first().history_user == coordinator
     assert not list((tmp_path / "work-plan-imports").iterdir())
     # The same confirmation cannot be replayed.
-    again = client.post(reverse("budgets:import_confirm", args=["00067193"]), {"token": token}, follow=True)
+    again = client.post(reverse("exchange:import_confirm", args=["00067193"]), {"token": token}, follow=True)
     assert "no longer waiting" in again.content.decode()
 
 
@@ -102,7 +102,7 @@ def test_a_focal_point_imports_their_own_agency_rows(client, cisp):
     client.force_login(user_with_role("ilo", Role.FOCAL_POINT, agency="ILO"))
     preview = upload(client, cisp, edited(cisp, "2.1.1", CONTRACTS, 1))
     assert preview.status_code == 200
-    client.post(reverse("budgets:import_confirm", args=["00067193"]), {"token": preview.context["token"]})
+    client.post(reverse("exchange:import_confirm", args=["00067193"]), {"token": preview.context["token"]})
     activity = Activity.objects.get(work_plan=cisp, code="2.1.1")
     assert activity.budget_lines.get(category__code="contracts").amount == Decimal("1.00")
     assert activity.version == 2
@@ -113,7 +113,7 @@ def test_an_activity_saved_meanwhile_is_not_overwritten(client, cisp):
     preview = upload(client, cisp, edited(cisp, "2.1.1", AGENCY, "FAO"))
     Activity.objects.filter(work_plan=cisp, code="2.1.1").update(version=5)  # saved in the browser
     response = client.post(
-        reverse("budgets:import_confirm", args=["00067193"]), {"token": preview.context["token"]}, follow=True
+        reverse("exchange:import_confirm", args=["00067193"]), {"token": preview.context["token"]}, follow=True
     )
     assert "changed by someone else meanwhile" in response.content.decode()
     assert Activity.objects.get(work_plan=cisp, code="2.1.1").agency.code == "ILO"
@@ -128,7 +128,7 @@ def test_an_activity_the_preview_left_alone_but_someone_saved_meanwhile_is_not_r
     activity.save()
 
     response = client.post(
-        reverse("budgets:import_confirm", args=["00067193"]), {"token": preview.context["token"]}, follow=True
+        reverse("exchange:import_confirm", args=["00067193"]), {"token": preview.context["token"]}, follow=True
     )
 
     assert "changed by someone else meanwhile" in response.content.decode()
@@ -139,8 +139,8 @@ def test_an_activity_the_preview_left_alone_but_someone_saved_meanwhile_is_not_r
 
 def test_an_account_without_a_role_may_neither_download_nor_import(client, cisp):
     client.force_login(User.objects.create_user("nobody", password="x"))
-    assert client.get(reverse("budgets:export", args=["00067193", cisp.year])).status_code == 404
-    assert client.get(reverse("budgets:import", args=["00067193"])).status_code == 404
+    assert client.get(reverse("exchange:export", args=["00067193", cisp.year])).status_code == 404
+    assert client.get(reverse("exchange:import", args=["00067193"])).status_code == 404
     assert client.get(reverse("reports:quarter_xlsx", args=["00067193", 1, 2])).status_code == 404
 
 

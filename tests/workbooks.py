@@ -6,7 +6,7 @@ from io import BytesIO, StringIO
 from django.core.management import call_command
 from openpyxl import load_workbook
 
-from budgets.workbook_export import export_work_plan
+from exchange.workplan_export import export_work_plan
 from workplan.models import WorkPlan
 
 # Columns of the CISP work plan sheet.

@@ -4,6 +4,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from workplan.admin_import_export import SafeImportExportMixin
 from workplan.models import (
     Activity,
     ActivityProgress,
@@ -16,7 +17,6 @@ from workplan.models import (
     WorkPlan,
 )
 from workplan.resources import ActivityResource
-from workplan.spreadsheets import SafeImportExportMixin
 
 
 @admin.register(Programme)

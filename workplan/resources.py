@@ -1,7 +1,7 @@
 from import_export import fields
 
+from workplan.admin_import_export import CachedForeignKeyWidget, HistoryModelResource
 from workplan.models import Activity, Agency, Output, Partner, WorkPlan
-from workplan.spreadsheets import CachedForeignKeyWidget, HistoryModelResource
 
 
 def work_plan_key(work_plan: WorkPlan) -> str:

@@ -4,9 +4,9 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from budgets.import_plan import CHANGED, CREATED, UNCHANGED
-from budgets.services import ImportRefused, import_work_plan
-from budgets.workbook_import import plan_work_plan_import
+from exchange.import_plan import CHANGED, CREATED, UNCHANGED
+from exchange.services import ImportRefused, import_work_plan
+from exchange.workplan_import import plan_work_plan_import
 from workplan.management.work_plan_argument import add_work_plan_arguments, work_plan_from_options
 from workplan.permissions import can_import_work_plans
 

@@ -1,37 +1,27 @@
-"""Reading a work plan workbook into an import plan: what would be created, changed or left
-alone, with every problem of the file. Nothing here writes; `budgets.services` applies a
-plan that has no problem."""
+"""Reading the "Work plan" sheet row by row into an import plan: the header row, output
+header rows, one row per activity and source of funds, and the checks of whole activities.
+`exchange.workplan_import` opens the workbook and feeds the rows."""
 
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 
-from budgets.import_plan import UNCHANGED, ImportPlan, PlannedActivity, same_value, shown_value
 from budgets.models import BudgetCategory, BudgetLine, FundingSource
 from budgets.money import ZERO, indirect_cost
-from budgets.workbook_layout import (
+from exchange.import_plan import UNCHANGED, ImportPlan, PlannedActivity, same_value, shown_value
+from exchange.layout import (
     LEADING_COLUMNS,
     OTHER_GROUP,
     OUTPUT_HEADER_PREFIX,
     TOTAL_ROW,
     TRAILING_COLUMNS,
-    WORK_PLAN_SHEET,
     normalise,
     spellings,
 )
-from budgets.workbook_reading import (
-    Problem,
-    UnreadableWorkbook,
-    as_text,
-    open_workbook,
-    read_amount,
-    read_quarter,
-    shown,
-)
-from workplan.models import Activity, Agency, Output, Partner, WorkPlan
+from exchange.reading import Problem, as_text, read_amount, read_quarter, shown
+from workplan.models import Activity, Agency, Output, Partner
 from workplan.permissions import importable_agencies
 
 REQUIRED_KEYS = ["code", "title", "q1", "q2", "q3", "q4", "agency", "partner", "source"]
@@ -70,54 +60,6 @@ class _Lookup:
         return ", ".join(sorted(self.codes))
 
 
-def plan_work_plan_import(*, work_plan: WorkPlan, data: bytes, user=None) -> ImportPlan:
-    """Read the workbook and compare it with the work plan. `user` None means the command
-    line, with every right; a focal point may only create or change their agency's rows."""
-    plan = ImportPlan(work_plan=work_plan)
-    try:
-        workbook = open_workbook(data)
-    except UnreadableWorkbook as error:
-        plan.problems.append(error.problem)
-        return plan
-    try:
-        _read_workbook(plan, workbook, user)
-    finally:
-        workbook.close()
-    return plan
-
-
-def _read_workbook(plan: ImportPlan, workbook, user) -> None:
-    names = spellings(WORK_PLAN_SHEET)
-    sheet_name = next((name for name in workbook.sheetnames if normalise(name) in names), None)
-    if sheet_name is None:
-        plan.problems.append(
-            Problem(
-                _('The workbook has no sheet "%(sheet)s" (it has: %(sheets)s).')
-                % {"sheet": WORK_PLAN_SHEET, "sheets": ", ".join(workbook.sheetnames)}
-            )
-        )
-        return
-    sheet = workbook[sheet_name]
-    # Some programs write a wrong size into the file; read to the real end instead.
-    sheet.reset_dimensions()
-    rows = sheet.iter_rows(values_only=True)
-    reader = _SheetReader(plan, sheet_name, user)
-    for number, values in enumerate(rows, start=1):
-        if number > settings.WORKBOOK_MAX_ROWS:
-            plan.problems.append(
-                Problem(
-                    _("The sheet has more than %(limit)s rows, the most accepted.")
-                    % {"limit": settings.WORKBOOK_MAX_ROWS},
-                    sheet=sheet_name,
-                    row=number,
-                )
-            )
-            break
-        if not reader.read_row(number, values):
-            break
-    reader.finish()
-
-
 def _importable_agencies(user, programme) -> list[Agency] | None:
     """None for the command line, coordinators and superusers: any row; a focal point's agencies."""
     agency_ids = importable_agencies(user, programme)
@@ -128,7 +70,9 @@ def _importable_agencies(user, programme) -> list[Agency] | None:
     return list(Agency.objects.filter(pk__in=agency_ids))
 
 
-class _SheetReader:
+class SheetReader:
+    """Reads the rows of one sheet, in order, into `plan`; `finish()` once the rows are read."""
+
     def __init__(self, plan: ImportPlan, sheet: str, user):
         self.plan = plan
         self.sheet = sheet

@@ -13,15 +13,14 @@ from typing import BinaryIO
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, NamedStyle, PatternFill
 from openpyxl.utils import get_column_letter
 
 from budgets.models import BudgetCategory, BudgetLine, FundingSource
 from budgets.money import ZERO, indirect_cost
 from budgets.selectors import INDIRECT_COST_LABEL
-from budgets.workbook_layout import (
-    AMOUNT_FORMAT,
+from exchange.cells import AMOUNT_FORMAT, LINE_HEIGHT, print_landscape_fit_to_width, wrapped_row_height
+from exchange.layout import (
     BUDGET_LINES_SHEET,
     CATEGORY_WIDTH,
     HEADER_ROW,
@@ -36,7 +35,7 @@ from budgets.workbook_layout import (
     indirect_cost_note,
 )
 from workplan.models import Activity, Agency, Output, Partner, WorkPlan
-from workplan.spreadsheets import LINE_HEIGHT, spreadsheet_text, wrapped_row_height
+from workplan.spreadsheet_safety import text_cell, text_value
 
 # Named styles, registered once per workbook: a cell then only names its style, which keeps
 # a large export fast (and shows the styles in Excel's gallery).
@@ -60,25 +59,6 @@ def named_styles() -> list[NamedStyle]:
         NamedStyle(NOTE),
         NamedStyle(QUARTER, alignment=Alignment(horizontal="center", vertical="top")),
     ]
-
-
-def text_cell(sheet, value: str, style: str = TEXT) -> WriteOnlyCell:
-    """A cell that holds text as text. openpyxl turns any string starting with "=" into a
-    formula; user text such as a comment "=1+1" must go out, and come back, unchanged."""
-    cell = WriteOnlyCell(sheet, value=spreadsheet_text(value) if value else None)
-    if value:
-        cell.data_type = "s"
-    cell.style = style
-    return cell
-
-
-def plain_text(sheet, value: str):
-    """Text without a style: a plain string, unless openpyxl would take it for a formula."""
-    if value.startswith("=") or ILLEGAL_CHARACTERS_RE.search(value):
-        cell = WriteOnlyCell(sheet, value=spreadsheet_text(value))
-        cell.data_type = "s"
-        return cell
-    return value or None
 
 
 def amount_cell(sheet, value, style: str = AMOUNT) -> WriteOnlyCell:
@@ -136,13 +116,7 @@ def _write_work_plan_sheet(workbook, work_plan, categories, activities, amounts)
     mgt_letter = get_column_letter(last_category + 1)
     # Codes and titles stay in view while scrolling right, the headers while scrolling down.
     sheet.freeze_panes = f"D{HEADER_ROW + 1}"
-    # On paper: landscape, as wide as the page, the column headers on every page.
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = 9  # A4
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    print_landscape_fit_to_width(sheet, header_row=HEADER_ROW)
 
     programme = work_plan.programme
     title = _("%(title)s: work plan year %(year)s (%(currency)s)") % {
@@ -185,7 +159,7 @@ def _write_work_plan_sheet(workbook, work_plan, categories, activities, amounts)
                     _activity_cells(sheet, activity, source_code)
                     + [amount_cell(sheet, by_source[source_code].get(category.pk)) for category in categories]
                     + computed_cells(row == first_row, first_row, last_row)
-                    + [text_cell(sheet, activity.implementation_comment)]
+                    + [text_cell(sheet, activity.implementation_comment, TEXT)]
                 )
 
     first_data, last_data = HEADER_ROW + 1, max(row, HEADER_ROW + 1)
@@ -199,13 +173,13 @@ def _write_work_plan_sheet(workbook, work_plan, categories, activities, amounts)
 def _activity_cells(sheet, activity: Activity, source_code: str) -> list:
     quarters = (activity.planned_q1, activity.planned_q2, activity.planned_q3, activity.planned_q4)
     return [
-        text_cell(sheet, activity.annual_target),
-        text_cell(sheet, activity.code),
-        text_cell(sheet, activity.title),
+        text_cell(sheet, activity.annual_target, TEXT),
+        text_cell(sheet, activity.code, TEXT),
+        text_cell(sheet, activity.title, TEXT),
         *(text_cell(sheet, QUARTER_MARK if planned else "", QUARTER) for planned in quarters),
-        text_cell(sheet, activity.agency.code),
-        text_cell(sheet, activity.responsible_party.code if activity.responsible_party else ""),
-        text_cell(sheet, source_code),
+        text_cell(sheet, activity.agency.code, TEXT),
+        text_cell(sheet, activity.responsible_party.code if activity.responsible_party else "", TEXT),
+        text_cell(sheet, source_code, TEXT),
     ]
 
 
@@ -256,7 +230,7 @@ def _write_budget_lines_sheet(workbook, rate, categories, activities, amounts) -
         lines.append((", ".join(sorted(by_source)), INDIRECT_COST_LABEL, indirect_cost(direct, rate)))
         for source_code, name, amount in lines:
             # Unstyled: a pivot table formats its own sums, and 10 cells a row add up on a long plan.
-            sheet.append([plain_text(sheet, value) for value in [*leading, source_code, name]] + [amount])
+            sheet.append([text_value(sheet, value) for value in [*leading, source_code, name]] + [amount])
 
 
 def _write_read_me_sheet(workbook, work_plan, categories) -> None:
@@ -266,7 +240,7 @@ def _write_read_me_sheet(workbook, work_plan, categories) -> None:
     rate = work_plan.programme.indirect_cost_rate
 
     def line(first="", second="", *, style=GROUP):
-        sheet.append([text_cell(sheet, first, style), text_cell(sheet, second)])
+        sheet.append([text_cell(sheet, first, style), text_cell(sheet, second, TEXT)])
 
     line(_("How to use this workbook"), style=TITLE)
     line(

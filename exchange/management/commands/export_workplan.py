@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
-from budgets.workbook_export import export_work_plan
+from exchange.workplan_export import export_work_plan
 from workplan.management.work_plan_argument import add_work_plan_arguments, work_plan_from_options
 
 

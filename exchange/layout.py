@@ -14,7 +14,6 @@ READ_ME_SHEET = _("Read me")
 OUTPUT_HEADER_PREFIX = _("JP Output")
 OTHER_GROUP = _("Other")
 TOTAL_ROW = _("TOTAL")
-AMOUNT_FORMAT = "#,##0.00"
 # Rows above the column headers: the title and the note on the indirect cost.
 HEADER_ROW = 3
 

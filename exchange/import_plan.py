@@ -1,11 +1,11 @@
 """An import plan: what importing a work plan workbook would create, change or leave alone,
-and the problems that stop it. `budgets.workbook_import` makes one; `budgets.services` applies it."""
+and the problems that stop it. `exchange.workplan_import` makes one; `exchange.services` applies it."""
 
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from budgets.models import BudgetLine
-from budgets.workbook_reading import Problem
+from exchange.reading import Problem
 from workplan.models import Activity, WorkPlan
 
 # Activity fields an import sets; compared to tell a changed activity from an unchanged one.

@@ -11,8 +11,8 @@ from openpyxl import load_workbook
 from openpyxl.workbook import Workbook
 
 from budgets.money import CENT, round_to_cent
-from budgets.workbook_layout import QUARTER_MARKS, normalise
-from workplan.spreadsheets import NOT_XLSX, RefusedUpload, check_upload_size, check_xlsx_archive
+from exchange.layout import QUARTER_MARKS, normalise
+from workplan.spreadsheet_safety import NOT_XLSX, RefusedUpload, check_upload_size, check_xlsx_archive
 
 # Far above any budget line; keeps a typo such as "1e30" from reaching the database.
 MAX_AMOUNT = Decimal("1000000000000")

@@ -12,16 +12,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from budgets.forms import WorkPlanImportForm
-from budgets.import_plan import CHANGED, CREATED, UNCHANGED, ImportPlan
-from budgets.services import ImportRefused, import_work_plan
-from budgets.workbook_export import export_work_plan
-from budgets.workbook_import import plan_work_plan_import
+from exchange.cells import XLSX_CONTENT_TYPE
+from exchange.forms import WorkPlanImportForm
+from exchange.import_plan import CHANGED, CREATED, UNCHANGED, ImportPlan
+from exchange.services import ImportRefused, import_work_plan
+from exchange.workplan_export import export_work_plan
+from exchange.workplan_import import plan_work_plan_import
 from workplan.models import WorkPlan
 from workplan.permissions import require_export, require_import
-from workplan.spreadsheets import remove_abandoned_uploads
+from workplan.spreadsheet_safety import remove_abandoned_uploads
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Uploads wait here between preview and confirm: the default storage, shared by every app server.
 UPLOAD_FOLDER = "work-plan-imports"
 SESSION_KEY = "work_plan_imports"
@@ -39,7 +39,9 @@ def export_workbook(request: HttpRequest, year: int) -> FileResponse:
     stream = BytesIO()
     export_work_plan(work_plan=work_plan, stream=stream)
     stream.seek(0)
-    return FileResponse(stream, as_attachment=True, filename=workbook_filename(work_plan), content_type=XLSX)
+    return FileResponse(
+        stream, as_attachment=True, filename=workbook_filename(work_plan), content_type=XLSX_CONTENT_TYPE
+    )
 
 
 def _work_plans(request: HttpRequest):
@@ -68,7 +70,7 @@ def import_workbook(request: HttpRequest) -> HttpResponse:
             request.session.setdefault(SESSION_KEY, {})[token] = {"work_plan": work_plan.pk, "versions": seen}
             request.session.modified = True
         return _preview(request, plan, token)
-    return render(request, "budgets/import.html", {"form": form, "work_plans": _work_plans(request)})
+    return render(request, "exchange/import.html", {"form": form, "work_plans": _work_plans(request)})
 
 
 @require_POST
@@ -79,7 +81,7 @@ def confirm_import(request: HttpRequest) -> HttpResponse:
     pending = request.session.get(SESSION_KEY, {})
     if token not in pending:
         messages.error(request, _("This import is no longer waiting for confirmation: upload the file again."))
-        return redirect("budgets:import", programme=request.programme.mptf_project_id)
+        return redirect("exchange:import", programme=request.programme.mptf_project_id)
     work_plan = get_object_or_404(_work_plans(request), pk=pending[token]["work_plan"])
     seen_versions = {int(pk): version for pk, version in pending[token]["versions"].items()}
     path = f"{UPLOAD_FOLDER}/{token}.xlsx"
@@ -87,7 +89,7 @@ def confirm_import(request: HttpRequest) -> HttpResponse:
         del pending[token]
         request.session.modified = True
         messages.error(request, _("The uploaded file is no longer kept: upload it again."))
-        return redirect("budgets:import", programme=request.programme.mptf_project_id)
+        return redirect("exchange:import", programme=request.programme.mptf_project_id)
     with default_storage.open(path, "rb") as stored:
         data = stored.read()
     plan = plan_work_plan_import(work_plan=work_plan, data=data, user=request.user)
@@ -110,13 +112,13 @@ def confirm_import(request: HttpRequest) -> HttpResponse:
             "unchanged": summary.unchanged,
         },
     )
-    return redirect("budgets:import", programme=request.programme.mptf_project_id)
+    return redirect("exchange:import", programme=request.programme.mptf_project_id)
 
 
 def _preview(request: HttpRequest, plan: ImportPlan, token: str | None) -> HttpResponse:
     return render(
         request,
-        "budgets/import_preview.html",
+        "exchange/import_preview.html",
         {
             "plan": plan,
             "token": token,

@@ -1,0 +1,148 @@
+"""django-import-export in the admin, for every app's resources: foreign keys by code from
+one query per import, formula-safe formats, uploads checked like a work plan workbook, and
+all-or-nothing imports recorded in the history."""
+
+from io import BytesIO
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from import_export import resources
+from import_export.admin import ImportExportMixin
+from import_export.formats import base_formats
+from import_export.forms import ImportForm
+from import_export.widgets import ForeignKeyWidget
+from openpyxl import Workbook
+
+from workplan.spreadsheet_safety import (
+    RefusedUpload,
+    check_upload_size,
+    check_xlsx_archive,
+    escape_for_csv,
+    remove_abandoned_uploads,
+    text_cell,
+    validate_upload_size,
+)
+
+ADMIN_IMPORT_REASON = gettext_lazy("Imported in the admin")
+# Where django-import-export's MediaStorage keeps admin uploads in the default storage.
+ADMIN_UPLOAD_FOLDER = "django-import-export"
+
+
+class SafeCSV(base_formats.CSV):
+    def create_dataset(self, in_stream):
+        check_upload_size(len(in_stream.encode() if isinstance(in_stream, str) else in_stream))
+        return super().create_dataset(in_stream)
+
+    def export_data(self, dataset, **kwargs):
+        escaped = dataset.__class__(headers=dataset.headers)
+        for row in dataset:
+            escaped.append([escape_for_csv(value) for value in row])
+        return super().export_data(escaped, **kwargs)
+
+
+class SafeXLSX(base_formats.XLSX):
+    """Writes text as string cells: a value such as "=1+1" stays that text, never a formula.
+    Reads a file only after the checks the work plan import makes (size, zip bomb)."""
+
+    def create_dataset(self, in_stream):
+        check_upload_size(len(in_stream))
+        check_xlsx_archive(in_stream)
+        return super().create_dataset(in_stream)
+
+    def export_data(self, dataset, **kwargs):
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet(dataset.title or "Export")
+        sheet.append(list(dataset.headers or []))
+        for row in dataset:
+            sheet.append([text_cell(sheet, value) if isinstance(value, str) else value for value in row])
+        stream = BytesIO()
+        workbook.save(stream)
+        return stream.getvalue()
+
+
+SAFE_FORMATS = [SafeCSV, SafeXLSX]
+
+
+class CachedForeignKeyWidget(ForeignKeyWidget):
+    """A foreign key by code (or any key), looked up in records loaded once per import
+    rather than by one query per row. `key(record)` gives the text a cell holds."""
+
+    def __init__(self, model, field="code", *, key=None, queryset=None, **kwargs):
+        super().__init__(model, field, **kwargs)
+        self.key = key or (lambda record: str(getattr(record, field)))
+        self.queryset = queryset
+        self.cache = None
+
+    def lookup(self, text: str, row=None):
+        if self.cache is None:
+            queryset = self.queryset if self.queryset is not None else self.model._default_manager.all()
+            self.cache = {}
+            for record in queryset:
+                self.cache.setdefault(self.key(record).casefold(), record)
+        return self.cache.get(text.casefold())
+
+    def clean(self, value, row=None, **kwargs):
+        text = "" if value is None else str(value).strip()
+        if not text:
+            return None
+        record = self.lookup(text, row)
+        if record is None:
+            raise ValueError(
+                _("Unknown %(model)s “%(value)s”.") % {"model": self.model._meta.verbose_name, "value": text}
+            )
+        return record
+
+    def render(self, value, obj=None, **kwargs):
+        return "" if value is None else self.key(value)
+
+
+class HistoryModelResource(resources.ModelResource):
+    """Rows saved one by one through save(), so django-simple-history records each with the
+    admin user (its middleware) and a reason; a row that fails validation rolls back the file."""
+
+    def import_data(self, *args, **kwargs):
+        kwargs["rollback_on_validation_errors"] = True
+        return super().import_data(*args, **kwargs)
+
+    def before_save_instance(self, instance, row, **kwargs):
+        instance._change_reason = str(ADMIN_IMPORT_REASON)
+        super().before_save_instance(instance, row, **kwargs)
+
+    class Meta:
+        clean_model_instances = True
+        skip_unchanged = True
+        report_skipped = True
+        # use_bulk would skip save() and with it the history.
+        use_bulk = False
+
+
+class SizeLimitedImportForm(ImportForm):
+    """Refuses a file over the upload limit before django-import-export reads it into memory
+    and keeps a copy of it."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["import_file"].validators.append(validate_upload_size)
+
+
+class SafeImportExportMixin(ImportExportMixin):
+    """Admin import and export in formula-safe formats only, of files checked like a work plan upload."""
+
+    formats = SAFE_FORMATS
+    import_form_class = SizeLimitedImportForm
+
+    def write_to_tmp_storage(self, import_file, input_format):
+        # django-import-export keeps each upload until it is confirmed, and a preview left
+        # unconfirmed forever: clear those older than a day first.
+        remove_abandoned_uploads(ADMIN_UPLOAD_FOLDER)
+        return super().write_to_tmp_storage(import_file, input_format)
+
+    def add_data_read_fail_error_to_form(self, form, e):
+        # The upload was stored before it was read: a file that cannot be read is not kept.
+        stored_as = getattr(form.cleaned_data.get("import_file"), "tmp_storage_name", None)
+        if stored_as:
+            self.get_tmp_storage_class()(name=stored_as, **self.get_tmp_storage_class_kwargs()).remove()
+        if isinstance(e, RefusedUpload):
+            form.add_error("import_file", str(e))
+        else:
+            super().add_data_read_fail_error_to_form(form, e)
