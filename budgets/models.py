@@ -116,9 +116,21 @@ class BudgetLine(models.Model):
     def __str__(self):
         return f"{self.activity.code or self.activity.title}: {self.category} ({self.source})"
 
-    def clean(self):
-        if self.activity_id and self.category_id and self.category.programme_id != self.activity.work_plan.programme_id:
-            raise ValidationError({"category": _("This category belongs to another programme's budget format.")})
+    def clean_fields(self, exclude=None):
+        """The category must be one of the activity's programme. Checked with the field, so that
+        an import that took the categories from the programme (and excludes the field) does not
+        query them again line by line."""
+        errors = {}
+        try:
+            super().clean_fields(exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        checked = exclude is None or "category" not in exclude
+        if checked and "category" not in errors and self.category_id and self.activity_id:
+            if self.category.programme_id != self.activity.work_plan.programme_id:
+                errors["category"] = [_("This category belongs to another programme's budget format.")]
+        if errors:
+            raise ValidationError(errors)
 
     def natural_key(self):
         return (*self.activity.natural_key(), self.category.code, self.source.code)

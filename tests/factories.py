@@ -53,8 +53,12 @@ def make_activity(work_plan: WorkPlan, code: str, output: Output | None = None, 
     return Activity.objects.create(work_plan=work_plan, output=output, code=code, **{**defaults, **fields})
 
 
-def make_category(code: str = "contracts", name: str = "Contracts", position: int = 3) -> BudgetCategory:
-    return BudgetCategory.objects.get_or_create(code=code, defaults={"name": name, "position": position})[0]
+def make_category(
+    programme: Programme, code: str = "contracts", name: str = "Contracts", position: int = 3
+) -> BudgetCategory:
+    return BudgetCategory.objects.get_or_create(
+        programme=programme, code=code, defaults={"name": name, "position": position}
+    )[0]
 
 
 def make_source(code: str = "MDG-F") -> FundingSource:
@@ -63,7 +67,10 @@ def make_source(code: str = "MDG-F") -> FundingSource:
 
 def make_budget_line(activity: Activity, amount: str, category: BudgetCategory | None = None) -> BudgetLine:
     return BudgetLine.objects.create(
-        activity=activity, category=category or make_category(), source=make_source(), amount=Decimal(amount)
+        activity=activity,
+        category=category or make_category(activity.work_plan.programme),
+        source=make_source(),
+        amount=Decimal(amount),
     )
 
 

@@ -65,7 +65,9 @@ def test_activity_list_runs_a_constant_number_of_queries(admin_client, cisp, dja
 
 
 def test_stated_totals_page_survives_a_category_the_printed_plan_did_not_have(admin_client, cisp):
-    BudgetCategory.objects.create(code="general-operating", name="General operating costs", position=10)
+    BudgetCategory.objects.create(
+        programme=cisp.programme, code="general-operating", name="General operating costs", position=10
+    )
     stated = StatedBudget.objects.get(work_plan=cisp)
     page = admin_client.get(reverse("admin:budgets_statedbudget_change", args=[stated.pk]))
     assert page.status_code == 200

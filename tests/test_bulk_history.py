@@ -9,7 +9,6 @@ from budgets.models import BudgetLine
 from tests.factories import make_activity, make_category, make_source, make_user, make_work_plan
 from workplan.bulk_history import create_with_history, delete_with_history, update_with_history
 from workplan.models import Activity
-from workplan.permissions import Role
 
 pytestmark = pytest.mark.django_db
 
@@ -31,14 +30,17 @@ def lines_for(activity, amounts):
     source = make_source()
     return [
         BudgetLine(
-            activity=activity, category=make_category(code, code.title(), position), source=source, amount=amount
+            activity=activity,
+            category=make_category(activity.work_plan.programme, code, code.title(), position),
+            source=source,
+            amount=amount,
         )
         for position, (code, amount) in enumerate(amounts.items())
     ]
 
 
 def test_created_rows_have_the_history_simple_history_would_write():
-    coordinator = make_user("carol", Role.COORDINATOR)
+    coordinator = make_user("carol")
     work_plan = make_work_plan()
     by_hand = make_activity(work_plan, "1.1.1")
     in_bulk = make_activity(work_plan, "1.1.2")
@@ -91,7 +93,9 @@ def test_updated_rows_are_recorded_as_changed_with_their_new_values_and_no_user_
 def test_history_is_written_in_batches_the_database_accepts():
     work_plan = make_work_plan()
     activity = make_activity(work_plan, "1.1.1")
-    categories = [make_category(f"category-{number}", f"Category {number}", number) for number in range(1200)]
+    categories = [
+        make_category(work_plan.programme, f"category-{number}", f"Category {number}", number) for number in range(1200)
+    ]
     source = make_source()
 
     create_with_history(
@@ -139,7 +143,7 @@ def test_no_history_is_written_when_history_is_switched_off():
 
 
 def test_deleted_rows_are_recorded_once_with_their_last_values_the_user_and_the_reason():
-    coordinator = make_user("carol", Role.COORDINATOR)
+    coordinator = make_user("carol")
     activity = make_activity(make_work_plan(), "1.1.1")
     lines = create_with_history(
         BudgetLine,

@@ -57,8 +57,8 @@ def test_an_activity_indirect_cost_follows_its_programme_rate():
     work_plan.programme.indirect_cost_rate = Decimal("0.08")
     work_plan.programme.save()
     activity = make_activity(work_plan, "1.1.1")
-    make_budget_line(activity, "1000.00", make_category("contracts", "Contracts"))
-    make_budget_line(activity, "12.50", make_category("travel", "Travel", 8))
+    make_budget_line(activity, "1000.00", make_category(work_plan.programme, "contracts", "Contracts"))
+    make_budget_line(activity, "12.50", make_category(work_plan.programme, "travel", "Travel", 8))
 
     figures = activity_budget(Activity.objects.get(pk=activity.pk))
 
@@ -74,7 +74,7 @@ def test_activity_figures_agree_whether_summed_in_python_or_in_the_database():
     make_budget_line(activity, "7.50")
     make_activity(work_plan, "1.1.2")  # no budget lines at all
 
-    annotated = {a.code: budget_of(a) for a in with_budget(Activity.objects.all())}
+    annotated = {a.code: budget_of(a) for a in with_budget(Activity.objects.filter(work_plan=work_plan))}
 
     assert annotated["1.1.1"] == activity_budget(activity)
     assert annotated["1.1.1"].indirect == Decimal("0.53")

@@ -5,10 +5,11 @@ from decimal import Decimal
 from io import BytesIO
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from budgets.models import BudgetLine
+from budgets.models import BudgetCategory, BudgetLine
 from outcomes.models import Indicator
 from tests.factories import make_member
 from workplan.models import Activity, Membership, Programme
@@ -168,3 +169,11 @@ def test_each_programme_has_its_own_budget_categories(client_for, users, sokha):
     headers = {str(cell) for row in sheet.iter_rows(max_row=5, values_only=True) for cell in row if cell}
     assert "Contractual services" in headers
     assert "Int personnel" not in headers
+
+
+def test_a_budget_line_may_not_use_another_programmes_category(cisp, demo):
+    cisp_contracts = BudgetCategory.objects.get(programme=cisp.programme, code="contracts")
+    line = BudgetLine(activity=activity(DEMO, "1.1.1"), category=cisp_contracts, source_id=1, amount=Decimal("10"))
+    with pytest.raises(ValidationError) as refused:
+        line.full_clean()
+    assert "another programme's budget format" in str(refused.value)

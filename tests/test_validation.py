@@ -23,7 +23,12 @@ def activity(db):
 
 
 def test_a_negative_budget_amount_is_refused(activity):
-    line = BudgetLine(activity=activity, category=make_category(), source=make_source(), amount=Decimal("-0.01"))
+    line = BudgetLine(
+        activity=activity,
+        category=make_category(activity.work_plan.programme),
+        source=make_source(),
+        amount=Decimal("-0.01"),
+    )
     with pytest.raises(ValidationError) as refused:
         line.full_clean()
     assert "cannot be negative" in messages(refused.value)
@@ -33,8 +38,12 @@ def test_a_negative_budget_amount_is_refused(activity):
 
 
 def test_a_second_line_for_the_same_category_and_source_is_refused(activity):
-    BudgetLine.objects.create(activity=activity, category=make_category(), source=make_source(), amount=1)
-    duplicate = BudgetLine(activity=activity, category=make_category(), source=make_source(), amount=2)
+    BudgetLine.objects.create(
+        activity=activity, category=make_category(activity.work_plan.programme), source=make_source(), amount=1
+    )
+    duplicate = BudgetLine(
+        activity=activity, category=make_category(activity.work_plan.programme), source=make_source(), amount=2
+    )
     with pytest.raises(ValidationError) as refused:
         duplicate.full_clean()
     assert "already has a line for this category" in messages(refused.value)

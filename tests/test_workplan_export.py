@@ -72,7 +72,9 @@ def test_the_budget_lines_sheet_has_one_row_per_line_and_mgt_support(cisp):
 def test_the_budget_lines_sheet_gives_each_line_its_source_of_funds(cisp):
     activity = Activity.objects.get(work_plan=cisp, code="1.1.1")
     government = FundingSource.objects.create(code="RGC", name="Royal Government of Cambodia")
-    BudgetLine.objects.create(activity=activity, category=make_category(), source=government, amount=Decimal("100"))
+    BudgetLine.objects.create(
+        activity=activity, category=make_category(cisp.programme), source=government, amount=Decimal("100")
+    )
     sheet = load_workbook(BytesIO(exported(cisp)))["Budget lines"]
     lines = [row[5:] for row in sheet.iter_rows(min_row=2, values_only=True) if row[1] == "1.1.1"]
     assert lines == [
@@ -134,7 +136,7 @@ def test_the_formulas_of_the_exported_sheet_give_the_app_totals_to_the_cent(cisp
     make_budget_line(two_sources, "150.50")
     government = FundingSource.objects.create(code="RGC", name="Royal Government of Cambodia")
     BudgetLine.objects.create(
-        activity=two_sources, category=make_category(), source=government, amount=Decimal("150.50")
+        activity=two_sources, category=make_category(cisp.programme), source=government, amount=Decimal("150.50")
     )
     assert work_plan_budget(cisp).by_activity[two_sources.pk].indirect == Decimal("21.07")
     source = tmp_path / "plan.xlsx"

@@ -164,7 +164,10 @@ def two_sources(cisp):
     activity = Activity.objects.get(work_plan=cisp, code="1.1.1")
     for code, amount in [("contracts", "1000.00"), ("travel", "250.50")]:
         BudgetLine.objects.create(
-            activity=activity, category=BudgetCategory.objects.get(code=code), source=government, amount=Decimal(amount)
+            activity=activity,
+            category=BudgetCategory.objects.get(programme=cisp.programme, code=code),
+            source=government,
+            amount=Decimal(amount),
         )
     return activity
 

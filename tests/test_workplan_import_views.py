@@ -30,7 +30,7 @@ def edited(work_plan, code: str, column: str, value) -> bytes:
 
 @pytest.mark.parametrize("name", ["exchange:import", "exchange:import_confirm"])
 def test_anonymous_users_are_sent_to_login(client, cisp, name):
-    response = client.get(reverse(name))
+    response = client.get(reverse(name, args=["00067193"]))
     assert response.status_code == 302
     assert response.url.startswith(reverse("login"))
 
