@@ -126,9 +126,14 @@ class BudgetLine(models.Model):
         except ValidationError as error:
             errors = error.update_error_dict(errors)
         checked = exclude is None or "category" not in exclude
-        if checked and "category" not in errors and self.category_id and self.activity_id:
-            if self.category.programme_id != self.activity.work_plan.programme_id:
-                errors["category"] = [_("This category belongs to another programme's budget format.")]
+        if (
+            checked
+            and "category" not in errors
+            and self.category_id
+            and self.activity_id
+            and self.category.programme_id != self.activity.work_plan.programme_id
+        ):
+            errors["category"] = [_("This category belongs to another programme's budget format.")]
         if errors:
             raise ValidationError(errors)
 
