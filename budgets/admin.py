@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from budgets.models import BudgetCategory, BudgetLine, FundingSource, StatedBudget, StatedCategoryTotal
+from budgets.money import format_money
 from budgets.resources import BudgetLineResource
 from budgets.selectors import activity_budget, budget_of, with_budget, work_plan_budget
 from workplan.admin import ActivityAdmin, WorkPlanAdmin
@@ -50,19 +51,19 @@ class ActivityWithBudgetAdmin(ActivityAdmin):
 
     @admin.display(description=_("total incl. Mgt support"), ordering="direct_budget")
     def budget_total(self, activity):
-        return f"{budget_of(activity).total:,.2f}"
+        return format_money(budget_of(activity).total)
 
     @admin.display(description=_("direct lines"))
     def direct_budget(self, activity):
-        return f"{activity_budget(activity).direct:,.2f}" if activity.pk else "-"
+        return format_money(activity_budget(activity).direct) if activity.pk else "-"
 
     @admin.display(description=_("Mgt support (indirect cost)"))
     def indirect_cost(self, activity):
-        return f"{activity_budget(activity).indirect:,.2f}" if activity.pk else "-"
+        return format_money(activity_budget(activity).indirect) if activity.pk else "-"
 
     @admin.display(description=_("total"))
     def budget_total_with_indirect(self, activity):
-        return f"{activity_budget(activity).total:,.2f}" if activity.pk else "-"
+        return format_money(activity_budget(activity).total) if activity.pk else "-"
 
 
 @admin.register(BudgetLine)
@@ -111,7 +112,7 @@ class StatedBudgetAdmin(admin.ModelAdmin):
             (
                 (
                     label,
-                    f"{amount:,.2f}",
+                    format_money(amount),
                     _money_or_dash(budget.stated.get(label)),
                     _money_or_dash(difference.get(label)),
                 )
@@ -148,4 +149,4 @@ class WorkPlanWithWorkbookAdmin(WorkPlanAdmin):
 
 
 def _money_or_dash(amount):
-    return "-" if amount is None else f"{amount:,.2f}"
+    return "-" if amount is None else format_money(amount)

@@ -2,8 +2,14 @@
 
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils.formats import number_format
+from django.utils.translation import gettext_noop
+
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
+# The indirect cost line as the programme's work plans name it: the key of machine-readable output
+# (JSON, the TOTAL row as printed) in English; pages, workbooks and reports show gettext(MGT_SUPPORT).
+MGT_SUPPORT = gettext_noop("Mgt support")
 
 
 def round_to_cent(amount: Decimal) -> Decimal:
@@ -27,3 +33,9 @@ def indirect_cost(direct_total: Decimal, rate: Decimal) -> Decimal:
 def format_amount(amount: Decimal) -> str:
     """Two decimals, no thousands separator: for JSON and machine-readable output."""
     return f"{round_to_cent(amount):.2f}"
+
+
+def format_money(amount: Decimal) -> str:
+    """For people: to the cent, grouped with the separators of the language in use
+    (1,234.50 in English)."""
+    return number_format(round_to_cent(amount), 2, use_l10n=True, force_grouping=True)

@@ -12,12 +12,12 @@ from decimal import Decimal
 from django.db.models import QuerySet, Sum
 
 from budgets.models import BudgetCategory, BudgetLine, StatedBudget
-from budgets.money import ZERO, indirect_cost
+from budgets.money import MGT_SUPPORT, ZERO, indirect_cost
 from workplan.models import Activity, WorkPlan
 from workplan.natural_sort import natural_sort_key
 
 # Keys of the machine-readable summary, as the programme's own work plan labels its lines.
-INDIRECT_COST_LABEL = "Mgt support"
+INDIRECT_COST_LABEL = MGT_SUPPORT
 TOTAL_LABEL = "Total"
 NO_OUTPUT_LABEL = "Other"
 

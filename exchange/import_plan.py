@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from budgets.models import BudgetLine
+from budgets.money import format_money
 from exchange.reading import Problem
 from workplan.models import Activity, WorkPlan
 
@@ -112,5 +113,5 @@ def shown_value(value) -> str:
     if value is True:
         return "x"
     if isinstance(value, Decimal):
-        return f"{value:,.2f}"
+        return format_money(value)
     return str(value)

@@ -7,6 +7,8 @@ from decimal import Decimal
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from budgets.money import MGT_SUPPORT
+
 WORK_PLAN_SHEET = _("Work plan")
 BUDGET_LINES_SHEET = _("Budget lines")
 READ_ME_SHEET = _("Read me")
@@ -40,7 +42,7 @@ LEADING_COLUMNS = [
     Column("source", _("Source of funds"), 10),
 ]
 TRAILING_COLUMNS = [
-    Column("mgt_support", _("Mgt support"), 13),
+    Column("mgt_support", _(MGT_SUPPORT), 13),
     Column("total", _("Total"), 14),
     Column("comments", _("Comments"), 48),
 ]

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 
 from budgets.models import BudgetCategory, BudgetLine, FundingSource
-from budgets.money import ZERO, indirect_cost
+from budgets.money import ZERO, format_money, indirect_cost
 from exchange.import_plan import UNCHANGED, ImportPlan, PlannedActivity, same_value, shown_value
 from exchange.layout import (
     LEADING_COLUMNS,
@@ -389,7 +389,7 @@ class SheetReader:
             self.plan.warnings.append(
                 self.problem(
                     _("Mgt support is computed as %(expected)s (the rule on the direct amounts), not the typed figure.")
-                    % {"expected": f"{expected:,.2f}"},
+                    % {"expected": format_money(expected)},
                     row=number,
                     index=self.columns["mgt_support"],
                     value=value,

@@ -16,11 +16,12 @@ colour. Labels and titles are escaped here; pass plain text.
 from collections.abc import Callable, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils.formats import number_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from budgets.money import round_to_cent
+from budgets.money import format_money
 from outcomes.models import percent_of_target
 
 Number = Decimal | int
@@ -37,8 +38,8 @@ FONT = 13
 def format_number(value: Number) -> str:
     """Amounts (Decimal) to the cent with thousands separators; counts (int) as whole numbers."""
     if isinstance(value, int):
-        return f"{value:,}"
-    return f"{round_to_cent(value):,.2f}"
+        return number_format(value, use_l10n=True, force_grouping=True)
+    return format_money(value)
 
 
 def bar_chart(

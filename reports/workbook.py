@@ -16,6 +16,7 @@ from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Si
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from budgets.money import MGT_SUPPORT
 from exchange.cells import AMOUNT_FORMAT, print_landscape_fit_to_width, wrapped_row_height
 from reports.selectors import QuarterlyReport
 from workplan.periods import QUARTERS
@@ -205,7 +206,7 @@ def _budget_sheet(sheet: Worksheet, report: QuarterlyReport) -> None:
     section = report.budget
     out = _Sheet(sheet, report, _("Budget"), [50, 18, 18, 18])
     money = (1, 2, 3)
-    out.header([_("JP output and UN agency"), _("Direct"), _("Mgt support"), _("Total")], freeze=f"B{HEADER_ROW + 1}")
+    out.header([_("JP output and UN agency"), _("Direct"), _(MGT_SUPPORT), _("Total")], freeze=f"B{HEADER_ROW + 1}")
     for group, agencies, total in section.outputs:
         out.group(group.heading)
         for agency, figures in agencies:
@@ -228,7 +229,7 @@ def _budget_sheet(sheet: Worksheet, report: QuarterlyReport) -> None:
         out.write([label, listed_amount, stated, difference], amounts=money)
 
     out.skip()
-    out.header([_("UN agency"), _("Direct"), _("Mgt support"), _("Total")])
+    out.header([_("UN agency"), _("Direct"), _(MGT_SUPPORT), _("Total")])
     for agency, figures in section.budget.by_agency.items():
         out.write([agency, figures.direct, figures.indirect, figures.total], amounts=money)
     out.write([_("Total"), listed.direct, listed.indirect, listed.total], style="report-total", amounts=money)

@@ -1,7 +1,7 @@
 from django import template
 
 from budgets.models import BudgetLine
-from budgets.money import ZERO
+from budgets.money import ZERO, format_money
 from budgets.selectors import budget_figures
 from workplan.permissions import can_edit_budget
 
@@ -24,3 +24,9 @@ def activity_budget_panel(context, activity):
         .order_by("-history_date")[:30],
         "may_edit": can_edit_budget(user, activity),
     }
+
+
+@register.filter
+def money(amount) -> str:
+    """An amount to the cent, as people read it in their language; nothing for no amount."""
+    return "" if amount is None or amount == "" else format_money(amount)

@@ -3,7 +3,7 @@ import json
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
-from budgets.money import format_amount
+from budgets.money import format_amount, format_money
 from budgets.selectors import INDIRECT_COST_LABEL, TOTAL_LABEL, work_plan_budget
 from workplan.management.work_plan_argument import add_work_plan_arguments, work_plan_from_options
 
@@ -50,7 +50,7 @@ class Command(BaseCommand):
         width = max(len(name) for name in [*budget.listed_by_line, *budget.by_output, *budget.by_agency]) + 2
 
         def row(label, *amounts):
-            cells = "".join(f"{amount:>16,.2f}" if amount is not None else f"{'':>16}" for amount in amounts)
+            cells = "".join(f"{format_money(amount):>16}" if amount is not None else f"{'':>16}" for amount in amounts)
             self.stdout.write(f"{label:<{width}}{cells}")
 
         def heading(title, *columns):
