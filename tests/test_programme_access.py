@@ -6,12 +6,14 @@ from io import BytesIO
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
 from budgets.models import BudgetCategory, BudgetLine
 from outcomes.models import Indicator
 from tests.factories import make_member
+from tests.workbooks import AGENCY, editable, exported, row_of, saved
 from workplan.models import Activity, Membership, Programme
 
 Role = Membership.Role
@@ -177,3 +179,19 @@ def test_a_budget_line_may_not_use_another_programmes_category(cisp, demo):
     with pytest.raises(ValidationError) as refused:
         line.full_clean()
     assert "another programme's budget format" in str(refused.value)
+
+
+def test_an_upload_cannot_be_aimed_at_another_programmes_work_plan(client_for, sokha, cisp):
+    """Sokha may import in the demo programme (ILO's rows): a CISP work plan is not one of its choices."""
+    workbook = editable(exported(cisp))
+    sheet = workbook["Work plan"]
+    sheet[f"{AGENCY}{row_of(sheet, '2.1.1')}"] = "FAO"
+    upload = SimpleUploadedFile("plan.xlsx", saved(workbook), content_type="application/octet-stream")
+
+    response = client_for(sokha).post(
+        reverse("exchange:import", args=[DEMO]), {"work_plan": cisp.pk, "workbook": upload}
+    )
+
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+    assert activity(CISP, "2.1.1").agency.code == "ILO"
