@@ -74,7 +74,7 @@ def test_activity_figures_agree_whether_summed_in_python_or_in_the_database():
     make_budget_line(activity, "7.50")
     make_activity(work_plan, "1.1.2")  # no budget lines at all
 
-    annotated = {a.code: budget_of(a) for a in with_budget(Activity.objects.all())}
+    annotated = {a.code: budget_of(a) for a in with_budget(Activity.objects.filter(work_plan=work_plan))}
 
     assert annotated["1.1.1"] == activity_budget(activity)
     assert annotated["1.1.1"].indirect == Decimal("0.53")
