@@ -4,6 +4,12 @@ from django.core.management import call_command
 from workplan.models import WorkPlan
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Test users' passwords hashed with MD5: the production hasher (PBKDF2) takes about half a second each."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def cisp(db):
     """The CISP programme as `make run` loads it."""
