@@ -6,6 +6,7 @@ from django.core.management import call_command
 from django.db import connection
 from pytest_django.fixtures import validate_django_db
 
+from tests.workbooks import exported
 from workplan.models import WorkPlan
 
 _restore_database = pytest.StashKey[Callable[[], None]]()
@@ -64,6 +65,14 @@ def fast_password_hashing(settings):
 def cisp(db):
     """The CISP programme's Year-1 work plan, as `make run` loads it (loaded once per session)."""
     return WorkPlan.objects.select_related("programme").get(programme__mptf_project_id="00067193", year=1)
+
+
+@pytest.fixture(scope="session")
+def cisp_workbook(django_db_setup, django_db_blocker) -> bytes:
+    """The CISP Year-1 work plan exported as loaded, built once per session: tests that edit or import it before
+    changing any data start from it (a test that changes the data first exports it again)."""
+    with django_db_blocker.unblock():
+        return exported(WorkPlan.objects.get(programme__mptf_project_id="00067193", year=1))
 
 
 @pytest.fixture
