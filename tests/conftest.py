@@ -1,14 +1,78 @@
-import pytest
-from django.core.management import call_command
+from collections.abc import Callable
 
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.core.management import call_command
+from django.db import connection
+from pytest_django.fixtures import validate_django_db
+
+from tests.workbooks import exported
 from workplan.models import WorkPlan
+
+_restore_database = pytest.StashKey[Callable[[], None]]()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker, request):
+    """The test database, built once per session as `make run` builds it: migrated (the data migrations create
+    the role groups and their permissions) and the CISP data loaded.
+
+    A `db` test runs in a transaction rolled back at its end, so it finds the data as loaded. A transactional
+    test (`transactional_db`, `live_server`) commits and empties the database at its end: the hook below puts
+    back what was there, with the same primary keys.
+    """
+    with django_db_blocker.unblock():
+        call_command("load_cisp", verbosity=0)
+        loaded = connection.creation.serialize_db_to_string()
+
+    def restore():
+        with django_db_blocker.unblock():
+            # The flush that ended the test recreated content types and permissions: empty it all again.
+            call_command("flush", verbosity=0, interactive=False, inhibit_post_migrate=True)
+            connection.creation.deserialize_db_from_string(loaded)
+            ContentType.objects.clear_cache()
+
+    request.config.stash[_restore_database] = restore
+
+
+def _empties_the_database(item: pytest.Item) -> bool:
+    """Whether pytest-django runs the test as a TransactionTestCase, flushed at its end (its own rule)."""
+    marker = item.get_closest_marker("django_db")
+    transaction, reset_sequences, *_ = validate_django_db(marker) if marker else (False, False)
+    fixtures = getattr(item, "fixturenames", ())
+    return transaction or reset_sequences or "transactional_db" in fixtures or "live_server" in fixtures
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    try:
+        return (yield)
+    finally:
+        # After every fixture's teardown, the flush included: whatever the order of the tests, the next one
+        # finds the CISP data.
+        restore = item.config.stash.get(_restore_database, None)
+        if restore is not None and _empties_the_database(item):
+            restore()
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Test users' passwords hashed with MD5: the production hasher (PBKDF2) takes about half a second each."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
 def cisp(db):
-    """The CISP programme as `make run` loads it."""
-    call_command("load_cisp", verbosity=0)
+    """The CISP programme's Year-1 work plan, as `make run` loads it (loaded once per session)."""
     return WorkPlan.objects.select_related("programme").get(programme__mptf_project_id="00067193", year=1)
+
+
+@pytest.fixture(scope="session")
+def cisp_workbook(django_db_setup, django_db_blocker) -> bytes:
+    """The CISP Year-1 work plan exported as loaded, built once per session: tests that edit or import it before
+    changing any data start from it (a test that changes the data first exports it again)."""
+    with django_db_blocker.unblock():
+        return exported(WorkPlan.objects.get(programme__mptf_project_id="00067193", year=1))
 
 
 @pytest.fixture

@@ -124,7 +124,7 @@ def test_a_part_larger_than_the_total_is_refused(indicator):
 
 
 def test_an_indicator_measures_one_outcome_or_one_output(indicator):
-    both = Indicator(outcome=indicator.outcome, output=Indicator.objects.get().outcome.outputs.get(), code="I9")
+    both = Indicator(outcome=indicator.outcome, output=indicator.outcome.outputs.get(), code="I9")
     both.statement = "x"
     with pytest.raises(ValidationError):
         both.full_clean()

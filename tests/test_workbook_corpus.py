@@ -20,7 +20,6 @@ from tests.workbooks import (
     TITLE,
     database_dump,
     editable,
-    exported,
     row_of,
     saved,
     zip_of,
@@ -133,9 +132,9 @@ CORPUS = [
 
 
 @pytest.mark.parametrize(("name", "breaks", "limits", "message", "where"), CORPUS, ids=[c[0] for c in CORPUS])
-def test_a_broken_workbook_is_refused_with_a_precise_message(cisp, settings, tmp_path, name, breaks, limits,
-                                                            message, where):  # fmt: skip
-    data = exported(cisp)
+def test_a_broken_workbook_is_refused_with_a_precise_message(cisp, cisp_workbook, settings, tmp_path, name, breaks,
+                                                            limits, message, where):  # fmt: skip
+    data = cisp_workbook
     if where and isinstance(where[0], str):
         where = (row_of(editable(data)["Work plan"], where[0]), where[1])
     broken = breaks(data)
@@ -157,19 +156,19 @@ def test_a_broken_workbook_is_refused_with_a_precise_message(cisp, settings, tmp
     assert database_dump() == before
 
 
-def test_every_problem_of_a_file_is_reported_at_once(cisp):
+def test_every_problem_of_a_file_is_reported_at_once(cisp, cisp_workbook):
     def break_three(sheet):
         sheet.cell(row_of(sheet, "1.1.1"), _index(AGENCY), "UNICEF")
         sheet.cell(row_of(sheet, "2.1.1"), _index(CONTRACTS), -1)
         sheet.cell(row_of(sheet, "3.3.4"), _index(Q1), "?")
 
-    plan = plan_work_plan_import(work_plan=cisp, data=edit(break_three)(exported(cisp)))
+    plan = plan_work_plan_import(work_plan=cisp, data=edit(break_three)(cisp_workbook))
     assert len(plan.problems) == 3
     assert [problem.column for problem in plan.problems] == ["H (UN agency)", "M (Contracts)", "D (Q1)"]
 
 
-def test_a_problem_reads_as_sheet_row_column_and_value(cisp):
-    plan = plan_work_plan_import(work_plan=cisp, data=set_cell(CONTRACTS, "1.1.2", -5)(exported(cisp)))
+def test_a_problem_reads_as_sheet_row_column_and_value(cisp, cisp_workbook):
+    plan = plan_work_plan_import(work_plan=cisp, data=set_cell(CONTRACTS, "1.1.2", -5)(cisp_workbook))
     assert str(plan.problems[0]) == (
         'sheet "Work plan", row 6, column M (Contracts), value “-5”: A budget amount cannot be negative.'
     )

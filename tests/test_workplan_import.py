@@ -45,16 +45,16 @@ def test_export_import_export_gives_the_same_workbook_and_leaves_the_database_al
     assert sheet_data(exported(cisp)) == sheet_data(first)
 
 
-def test_uncoded_activities_are_matched_by_title(cisp):
-    plan = plan_work_plan_import(work_plan=cisp, data=exported(cisp))
+def test_uncoded_activities_are_matched_by_title(cisp, cisp_workbook):
+    plan = plan_work_plan_import(work_plan=cisp, data=cisp_workbook)
     uncoded = {planned.values["title"]: planned.existing for planned in plan.activities if not planned.code}
     assert set(uncoded) == {"Programme formulation", "Baseline survey"}
     assert all(activity is not None for activity in uncoded.values())
 
 
-def test_an_edited_workbook_changes_creates_and_records_history_with_the_user(cisp):
+def test_an_edited_workbook_changes_creates_and_records_history_with_the_user(cisp, cisp_workbook):
     coordinator = make_member("coordinator", "00067193", Role.COORDINATOR)
-    workbook = editable(exported(cisp))
+    workbook = editable(cisp_workbook)
     sheet = workbook["Work plan"]
     row = row_of(sheet, "1.1.1")
     sheet[f"{CONTRACTS}{row}"] = "1,234.50"
@@ -99,8 +99,8 @@ def test_an_edited_workbook_changes_creates_and_records_history_with_the_user(ci
     assert BudgetLine.history.filter(activity_id=created.pk, history_user=coordinator).count() == 2
 
 
-def test_a_second_import_of_the_edited_workbook_changes_nothing(cisp):
-    workbook = editable(exported(cisp))
+def test_a_second_import_of_the_edited_workbook_changes_nothing(cisp, cisp_workbook):
+    workbook = editable(cisp_workbook)
     sheet = workbook["Work plan"]
     sheet[f"{CONTRACTS}{row_of(sheet, '2.1.1')}"] = 2500
     data = saved(workbook)
@@ -114,17 +114,19 @@ def unesco_focal_point(cisp):
     return make_member("unesco", "00067193", Role.FOCAL_POINT, "UNESCO")
 
 
-def test_a_focal_point_imports_their_agency_rows_and_may_leave_others_untouched(cisp, unesco_focal_point):
-    workbook = editable(exported(cisp))
+def test_a_focal_point_imports_their_agency_rows_and_may_leave_others_untouched(
+    cisp, cisp_workbook, unesco_focal_point
+):
+    workbook = editable(cisp_workbook)
     sheet = workbook["Work plan"]
     sheet[f"{CONTRACTS}{row_of(sheet, '1.1.1')}"] = 10  # UNESCO
     plan = plan_work_plan_import(work_plan=cisp, data=saved(workbook), user=unesco_focal_point)
     assert plan.is_valid, [str(problem) for problem in plan.problems]
 
 
-def test_a_focal_point_may_not_change_another_agency_rows(cisp, unesco_focal_point):
+def test_a_focal_point_may_not_change_another_agency_rows(cisp, cisp_workbook, unesco_focal_point):
     before = database_dump()
-    workbook = editable(exported(cisp))
+    workbook = editable(cisp_workbook)
     sheet = workbook["Work plan"]
     ilo_row = row_of(sheet, "2.1.1")
     sheet[f"{CONTRACTS}{ilo_row}"] = 10
@@ -136,8 +138,10 @@ def test_a_focal_point_may_not_change_another_agency_rows(cisp, unesco_focal_poi
     assert database_dump() == before
 
 
-def test_import_workplan_command_dry_run_writes_nothing_and_checks_the_user(cisp, tmp_path, unesco_focal_point):
-    workbook = editable(exported(cisp))
+def test_import_workplan_command_dry_run_writes_nothing_and_checks_the_user(
+    cisp, cisp_workbook, tmp_path, unesco_focal_point
+):
+    workbook = editable(cisp_workbook)
     sheet = workbook["Work plan"]
     sheet[f"{CONTRACTS}{row_of(sheet, '2.1.1')}"] = 1  # an ILO activity
     path = tmp_path / "plan.xlsx"

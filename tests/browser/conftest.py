@@ -6,15 +6,11 @@ chromium`). Screenshots go to test-artifacts/ for a person to look at.
 
 import os
 import shutil
-from importlib import import_module
 from pathlib import Path
 
 import pytest
-from django.apps import apps as django_apps
-from django.core.management import call_command
 
 from tests.factories import make_user
-from workplan.role_grants import grant
 
 # Playwright's sync API runs an event loop in this thread; Django refuses ORM calls from a thread
 # with a running loop unless told that this is deliberate.
@@ -42,21 +38,9 @@ def browser():
         browser.close()
 
 
-def restore_role_groups():
-    """Live-server tests empty the database after each test, the role groups that data
-    migrations created included: grant them again, as those migrations do."""
-    for migration in (
-        "workplan.migrations.0003_role_groups",
-        "budgets.migrations.0002_role_permissions",
-        "outcomes.migrations.0002_role_permissions",
-    ):
-        grant(django_apps, import_module(migration).ROLE_PERMISSIONS)
-
-
 @pytest.fixture
 def cisp_live(transactional_db, live_server):
-    restore_role_groups()
-    call_command("load_cisp", verbosity=0)
+    """The live server, on the CISP data loaded for the session (tests/conftest.py restores it after each test)."""
     return live_server
 
 
