@@ -11,6 +11,7 @@ from budgets.selectors import activity_budget, budget_of, with_budget, work_plan
 from workplan.admin import ActivityAdmin, WorkPlanAdmin
 from workplan.admin_import_export import SafeImportExportMixin
 from workplan.models import Activity, WorkPlan
+from workplan.services import mark_changed
 
 
 @admin.register(BudgetCategory)
@@ -77,16 +78,16 @@ class BudgetLineAdmin(SafeImportExportMixin, SimpleHistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        Activity.objects.filter(pk=obj.activity_id).mark_changed()
+        mark_changed(activity_ids=[obj.activity_id])
 
     def delete_model(self, request, obj):
         super().delete_model(request, obj)
-        Activity.objects.filter(pk=obj.activity_id).mark_changed()
+        mark_changed(activity_ids=[obj.activity_id])
 
     def delete_queryset(self, request, queryset):
         activity_ids = list(queryset.values_list("activity_id", flat=True))
         super().delete_queryset(request, queryset)
-        Activity.objects.filter(pk__in=activity_ids).mark_changed()
+        mark_changed(activity_ids=activity_ids)
 
 
 class StatedCategoryTotalInline(admin.TabularInline):

@@ -4,6 +4,7 @@ from budgets.models import BudgetCategory, BudgetLine, FundingSource
 from workplan.admin_import_export import CachedForeignKeyWidget, HistoryModelResource
 from workplan.models import Activity
 from workplan.resources import work_plan_key, work_plan_widget
+from workplan.services import mark_changed
 
 
 class ActivityWidget(CachedForeignKeyWidget):
@@ -39,4 +40,4 @@ class BudgetLineResource(HistoryModelResource):
 
     def after_save_instance(self, instance, row, **kwargs):
         super().after_save_instance(instance, row, **kwargs)
-        Activity.objects.filter(pk=instance.activity_id).mark_changed()
+        mark_changed(activity_ids=[instance.activity_id])

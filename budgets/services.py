@@ -6,7 +6,7 @@ from django.db import transaction
 
 from budgets.models import BudgetCategory, BudgetLine, FundingSource
 from workplan.models import Activity
-from workplan.services import StaleActivityError
+from workplan.services import raise_versions
 
 
 @transaction.atomic
@@ -21,8 +21,7 @@ def set_activity_budget(
     """Replace an activity's lines from one source of funds: an amount per category, None for
     no line. Refused with StaleActivityError when the activity changed since `seen_version`."""
     locked = Activity.objects.select_for_update().get(pk=activity.pk)
-    if locked.version != seen_version:
-        raise StaleActivityError(current=locked)
+    raise_versions([locked], seen_versions={locked.pk: seen_version})
 
     existing = {line.category_id: line for line in BudgetLine.objects.filter(activity=locked, source=source)}
     for category, amount in amounts.items():
@@ -41,7 +40,6 @@ def set_activity_budget(
         line._history_user = user
         line.save()
 
-    locked.version += 1  # the row is locked: no one else can have raised it meanwhile
     locked._history_user = user
     locked.save(update_fields=["version"])
     return locked

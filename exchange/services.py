@@ -11,6 +11,7 @@ from budgets.models import BudgetLine
 from exchange.import_plan import ACTIVITY_FIELDS, CHANGED, CREATED, UNCHANGED, ImportPlan
 from workplan.bulk_history import create_with_history, delete_with_history, update_with_history
 from workplan.models import Activity
+from workplan.services import raise_versions
 
 IMPORT_CHANGE_REASON = gettext_lazy("Imported from Excel")
 # Foreign keys were resolved from database records while reading the file: not queried again, one by one.
@@ -57,11 +58,11 @@ def import_work_plan(*, plan: ImportPlan, user=None, seen_versions: dict[int, in
         activity = planned.existing
         for name, value in planned.values.items():
             setattr(activity, name, value)
-        activity.version += 1
         activity.full_clean(exclude=NOT_REVALIDATED, validate_unique=False, validate_constraints=False)
         # bulk_update() skips pre_save(), which keeps the natural sort key in step.
         sort_key.refresh(activity)
         updated.append(activity)
+    raise_versions(updated)
     update_with_history(Activity, updated, [*ACTIVITY_FIELDS, "version", "sort_key"], user=user, reason=reason)
     _replace_budget_lines(plan, [*created, *changed], user, reason)
     return ImportSummary(created=len(created), changed=len(changed), unchanged=len(plan.with_action(UNCHANGED)))

@@ -17,6 +17,7 @@ from workplan.models import (
     WorkPlan,
 )
 from workplan.resources import ActivityResource
+from workplan.services import raise_versions
 
 
 @admin.register(Programme)
@@ -112,7 +113,7 @@ class ActivityAdmin(SafeImportExportMixin, SimpleHistoryAdmin):
     def save_model(self, request, obj, form, change):
         # The browser app's optimistic lock: a form opened before this admin edit is refused.
         if change:
-            obj.version += 1
+            raise_versions([obj])
         super().save_model(request, obj, form, change)
 
     @admin.display(description=_("timeframe"))

@@ -239,11 +239,6 @@ class ActivityQuerySet(models.QuerySet):
     def planned_in_quarter(self, quarter: int):
         return self.filter(planned_in(quarter))
 
-    def mark_changed(self) -> int:
-        """Raise the version of these activities, for a change made outside the app's forms
-        (the admin, an import of budget lines): a form opened before it is then refused."""
-        return self.update(version=models.F("version") + 1)
-
 
 class ActivityManager(models.Manager.from_queryset(ActivityQuerySet)):
     def get_by_natural_key(self, mptf_project_id, year, code_or_title):

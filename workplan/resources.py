@@ -2,6 +2,7 @@ from import_export import fields
 
 from workplan.admin_import_export import CachedForeignKeyWidget, HistoryModelResource
 from workplan.models import Activity, Agency, Output, Partner, WorkPlan
+from workplan.services import raise_versions
 
 
 def work_plan_key(work_plan: WorkPlan) -> str:
@@ -51,5 +52,5 @@ class ActivityResource(HistoryModelResource):
     def before_save_instance(self, instance, row, **kwargs):
         # The browser app's optimistic lock: an edit based on the version before this import is refused.
         if instance.pk:
-            instance.version += 1
+            raise_versions([instance])
         super().before_save_instance(instance, row, **kwargs)

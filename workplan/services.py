@@ -1,5 +1,6 @@
 """Writes to the work plan that span several records, each in one transaction."""
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -14,6 +15,30 @@ class StaleActivityError(Exception):
     current: Activity
 
 
+def raise_versions(activities: Iterable[Activity], *, seen_versions: Mapping[int, int] | None = None) -> None:
+    """The one place an activity's version goes up: every way of changing an activity (its pages,
+    the workbook import, the admin and its imports) calls it before saving, so that a form opened
+    on an older version is refused, and the reporting cycle's period locks will be checked here.
+
+    The caller holds the activities' rows locked (select_for_update) and saves the new version.
+    With `seen_versions` (activity id -> the version the user saw), an activity changed since is
+    refused with StaleActivityError.
+    """
+    for activity in activities:
+        if seen_versions is not None and activity.version != seen_versions.get(activity.pk, activity.version):
+            raise StaleActivityError(current=activity)
+        activity.version += 1
+
+
+@transaction.atomic
+def mark_changed(*, activity_ids: Iterable[int]) -> None:
+    """Raise the version of activities whose related records (budget lines) were changed outside
+    the app's forms, so that a form opened before is refused."""
+    locked = list(Activity.objects.select_for_update().filter(pk__in=set(activity_ids)).order_by("pk"))
+    raise_versions(locked)
+    Activity.objects.bulk_update(locked, ["version"])
+
+
 @transaction.atomic
 def report_progress(
     *, activity: Activity, quarter: int, status: str, comment: str, user, seen_version: int
@@ -26,8 +51,7 @@ def report_progress(
     so that two people editing at once never overwrite each other silently.
     """
     locked = Activity.objects.select_for_update().get(pk=activity.pk)
-    if locked.version != seen_version:
-        raise StaleActivityError(current=locked)
+    raise_versions([locked], seen_versions={locked.pk: seen_version})
 
     progress = ActivityProgress.objects.filter(activity=locked, quarter=quarter).first() or ActivityProgress(
         activity=locked, quarter=quarter
@@ -42,7 +66,6 @@ def report_progress(
     if quarter >= latest_quarter:
         locked.status = status
         locked.implementation_comment = comment
-    locked.version += 1  # the row is locked: no one else can have raised it meanwhile
     locked._history_user = user
     locked.save(update_fields=["status", "implementation_comment", "version"])
     return progress

@@ -59,8 +59,9 @@ def page_as(browser, cisp_live, request):
         page.fill("#id_username", username)
         page.fill("#id_password", f"{username}-Passw0rd!")
         page.click("main button[type=submit]")
-        page.wait_for_url(f"{cisp_live.url}/")
-        page.goto(f"{cisp_live.url}/work-plans/1/")
+        # A person with a role in one programme lands on its dashboard.
+        page.wait_for_url(f"{cisp_live.url}/p/00067193/")
+        page.goto(f"{cisp_live.url}/p/00067193/work-plans/1/")
         return page
 
     yield open_page
