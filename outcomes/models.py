@@ -137,14 +137,6 @@ class IndicatorResult(models.Model):
 
     natural_key.dependencies = ["outcomes.indicator"]
 
-    @property
-    def women_share(self):
-        return self.women / self.value if self.women is not None and self.value else None
-
-    @property
-    def indigenous_share(self):
-        return self.indigenous / self.value if self.indigenous is not None and self.value else None
-
     def clean(self):
         errors = {}
         pairs = [
