@@ -27,12 +27,20 @@ def django_db_setup(django_db_setup, django_db_blocker, request):
 
     def restore():
         with django_db_blocker.unblock():
-            # The flush that ended the test recreated content types and permissions: empty it all again.
-            call_command("flush", verbosity=0, interactive=False, inhibit_post_migrate=True)
+            # The flush that ended the test recreated content types and permissions: empty it all again. Sequences
+            # are left past the keys put back, as the test's own flush leaves them.
+            call_command("flush", verbosity=0, interactive=False, inhibit_post_migrate=True, reset_sequences=False)
             connection.creation.deserialize_db_from_string(loaded)
             ContentType.objects.clear_cache()
+            # Closed as the test's teardown closed it: while Playwright's event loop runs, this thread's connection is
+            # another one, which would otherwise stay open and keep PostgreSQL from dropping the test database.
+            connection.close()
 
     request.config.stash[_restore_database] = restore
+    yield
+    # The test database is dropped after this: from here on nothing may be restored, least of all in the
+    # database that the settings name again.
+    del request.config.stash[_restore_database]
 
 
 def _empties_the_database(item: pytest.Item) -> bool:

@@ -124,7 +124,7 @@ def test_budget_summary_table_shows_the_difference(cisp):
 
 
 def test_programme_key_figures(cisp):
-    programme = Programme.objects.get()
+    programme = Programme.objects.get(mptf_project_id="00067193")
     assert programme.code == "MDGF-1838-G-KHM"
     assert programme.net_funded_amount == Decimal("3298053.00")
     assert programme.indirect_cost_rate == Decimal("0.07")
