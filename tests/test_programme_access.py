@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from budgets.models import BudgetCategory, BudgetLine
+from budgets.models import BudgetCategory, BudgetLine, FundingSource
 from outcomes.models import Indicator
 from tests.factories import make_member
 from tests.workbooks import AGENCY, editable, exported, row_of, saved
@@ -43,7 +43,7 @@ def activity(mptf_project_id, code):
 def budget_post(client, target, amount="123.45"):
     return client.post(
         reverse("budgets:entry", args=[target.work_plan.programme.mptf_project_id, target.pk]),
-        {"seen_version": target.version, "source": 1, "amount_travel": amount},
+        {"seen_version": target.version, "source": FundingSource.objects.get(code="MDG-F").pk, "amount_travel": amount},
     )
 
 
@@ -175,7 +175,9 @@ def test_each_programme_has_its_own_budget_categories(client_for, users, sokha):
 
 def test_a_budget_line_may_not_use_another_programmes_category(cisp, demo):
     cisp_contracts = BudgetCategory.objects.get(programme=cisp.programme, code="contracts")
-    line = BudgetLine(activity=activity(DEMO, "1.1.1"), category=cisp_contracts, source_id=1, amount=Decimal("10"))
+    line = BudgetLine(
+        activity=activity(DEMO, "1.1.1"), category=cisp_contracts, source=FundingSource.objects.get(), amount=10
+    )
     with pytest.raises(ValidationError) as refused:
         line.full_clean()
     assert "another programme's budget format" in str(refused.value)
