@@ -1,5 +1,7 @@
 from datetime import timedelta
 
+import pytest
+from axes.models import AccessAttempt
 from django.contrib.sessions.models import Session
 from django.urls import reverse
 from django.utils import timezone
@@ -39,3 +41,31 @@ def test_passwords_must_pass_the_validators(client_for, users):
     )
     assert response.status_code == 200
     assert "This password is too common." in response.content.decode()
+
+
+@pytest.mark.parametrize("login_url", ["login", "admin:login"])
+def test_a_username_too_long_for_the_lockout_records_is_an_ordinary_failed_login(client, users, settings, login_url):
+    too_long = "a" * 300  # axes' username column holds 255: on PostgreSQL this was a DataError and a 500
+
+    refused = client.post(reverse(login_url), {"username": too_long, "password": "wrong"})
+
+    assert refused.status_code == 200
+    assert "correct username and password" in refused.content.decode()
+    assert AccessAttempt.objects.get().username == too_long[:255]
+    for _attempt in range(settings.AXES_FAILURE_LIMIT - 1):
+        client.post(reverse(login_url), {"username": too_long, "password": "wrong"})
+    assert client.post(reverse(login_url), {"username": too_long, "password": "wrong"}).status_code == 429
+
+
+def test_empty_login_fields_say_what_is_missing(client, users):
+    response = client.post(reverse("login"), {"username": "", "password": ""})
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Enter your username." in page
+    assert "Enter your password." in page
+    assert "_auth_user_id" not in client.session
+
+    page = client.post(reverse("login"), {"username": "alice", "password": ""}).content.decode()
+    assert "Enter your username." not in page
+    assert "Enter your password." in page
