@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from budgets.models import BudgetCategory, FundingSource
+from workplan.forms import HiddenFieldErrorsOnTop, SeenVersionField
 from workplan.models import WorkPlan
 from workplan.spreadsheets import validate_upload_size
 
@@ -17,11 +18,11 @@ class AmountField(forms.DecimalField):
         return super().to_python(value)
 
 
-class BudgetEntryForm(forms.Form):
+class BudgetEntryForm(HiddenFieldErrorsOnTop, forms.Form):
     """One amount per direct category of an activity, for one source of funds. An empty
     field means no line for that category."""
 
-    seen_version = forms.IntegerField(widget=forms.HiddenInput)
+    seen_version = SeenVersionField()
 
     def __init__(self, *args, categories: list[BudgetCategory], sources: list[FundingSource], **kwargs):
         super().__init__(*args, **kwargs)
