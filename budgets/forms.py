@@ -4,8 +4,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from budgets.models import BudgetCategory, FundingSource
-from workplan.forms import HiddenFieldErrorsOnTop, SeenVersionField
-from workplan.models import WorkPlan
+from budgets.selectors import activity_and_budget_changes_since
+from workplan.forms import ActivityAdminForm, HiddenFieldErrorsOnTop, SeenVersionField, VersionCheckedAdminForm
+from workplan.models import Activity, WorkPlan
+from workplan.selectors import RecordedChange
 from workplan.spreadsheets import validate_upload_size
 
 
@@ -65,3 +67,22 @@ class WorkPlanImportForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
         validators=[validate_upload_size],
     )
+
+
+class ActivityWithBudgetAdminForm(ActivityAdminForm):
+    """The admin's activity form, whose budget lines are edited on the same page: a change to
+    them since the form was opened is named too."""
+
+    def changes_since(self, activity: Activity, *, seen_version: int, opened_at) -> list[RecordedChange]:
+        return activity_and_budget_changes_since(activity, seen_version=seen_version, opened_at=opened_at)
+
+
+class BudgetLineAdminForm(VersionCheckedAdminForm):
+    """A budget line in the admin (which gives it its model and fields), checked against the version
+    of its activity as the budget page is."""
+
+    def checked_activity(self) -> Activity | None:
+        return self.instance.activity if self.instance.pk else None
+
+    def changes_since(self, activity: Activity, *, seen_version: int, opened_at) -> list[RecordedChange]:
+        return activity_and_budget_changes_since(activity, seen_version=seen_version, opened_at=opened_at)
