@@ -168,6 +168,10 @@ AXES_COOLOFF_TIME = timedelta(minutes=envint("LOGIN_COOLOFF_MINUTES", "15"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_CALLABLE = "workplan.views.locked_out"
 AXES_USERNAME_CALLABLE = "workplan.login_throttling.login_username"
+# The client's address: the connection's, or behind N trusted proxies the one the outermost of them
+# saw (workplan.login_throttling.client_address). Set it to the number of proxies in front of the app.
+TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", "0")
+AXES_CLIENT_IP_CALLABLE = "workplan.login_throttling.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False  # lockouts are logged; the start-up banner on every command is not
 
