@@ -149,6 +149,7 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
 
 # Content-Security-Policy on every response (django-csp): scripts, styles, fonts and images from the
 # app itself only; no inline script or style (our templates load static/ files instead), no plugins,
@@ -188,6 +189,9 @@ LOGIN_URL = "login"
 SESSION_COOKIE_AGE = envint("SESSION_IDLE_TIMEOUT_SECONDS", str(60 * 60))
 SESSION_SAVE_EVERY_REQUEST = True  # each request restarts the idle clock
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# The language chosen: read by the server only, never sent along with a request from another site's page.
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 AXES_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", "5")
 AXES_COOLOFF_TIME = timedelta(minutes=envint("LOGIN_COOLOFF_MINUTES", "15"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
