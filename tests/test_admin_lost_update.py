@@ -7,7 +7,7 @@ import pytest
 from django.forms import CheckboxInput
 from django.urls import reverse
 
-from budgets.models import BudgetLine, FundingSource
+from budgets.models import BudgetCategory, BudgetLine, FundingSource
 from workplan.models import Activity
 
 
@@ -171,3 +171,24 @@ def test_only_changes_made_after_the_form_was_opened_are_named(admin_client, cli
 
     assert "status: Planned → Ongoing" in page
     assert "500.00 → 510.00" not in page  # saved before the administrator opened the form
+
+
+def test_adding_a_budget_line_in_the_admin_needs_no_version_and_raises_the_activitys(admin_client, activity):
+    url = reverse("admin:budgets_budgetline_add")
+    assert admin_client.get(reverse("admin:workplan_activity_add")).status_code == 200
+    travel = BudgetCategory.objects.get(code="travel")
+    opened = activity.version
+
+    response = admin_client.post(
+        url,
+        {
+            "activity": activity.pk,
+            "category": travel.pk,
+            "source": FundingSource.objects.get(code="MDG-F").pk,
+            "amount": "75.00",
+        },
+    )
+
+    assert response.status_code == 302
+    assert activity.budget_lines.get(category=travel).amount == Decimal("75.00")
+    assert Activity.objects.get(pk=activity.pk).version == opened + 1
