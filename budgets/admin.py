@@ -1,9 +1,11 @@
 from django.contrib import admin
+from django.db import router, transaction
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from budgets.forms import ActivityWithBudgetAdminForm, BudgetLineAdminForm
 from budgets.models import BudgetCategory, BudgetLine, FundingSource, StatedBudget, StatedCategoryTotal
 from budgets.money import format_money
 from budgets.resources import BudgetLineResource
@@ -35,6 +37,7 @@ class BudgetLineInline(admin.TabularInline):
 
 @admin.register(Activity)
 class ActivityWithBudgetAdmin(ActivityAdmin):
+    form = ActivityWithBudgetAdminForm
     inlines = [BudgetLineInline]
     list_display = [*ActivityAdmin.list_display, "budget_total"]
     readonly_fields = ["direct_budget", "indirect_cost", "budget_total_with_indirect"]
@@ -70,6 +73,7 @@ class ActivityWithBudgetAdmin(ActivityAdmin):
 @admin.register(BudgetLine)
 class BudgetLineAdmin(SafeImportExportMixin, SimpleHistoryAdmin):
     resource_classes = [BudgetLineResource]
+    form = BudgetLineAdminForm
     list_display = ["activity", "category", "source", "amount"]
     list_filter = ["activity__work_plan", "category", "source", "activity__agency"]
     list_select_related = ["activity", "category", "source"]
@@ -88,6 +92,11 @@ class BudgetLineAdmin(SafeImportExportMixin, SimpleHistoryAdmin):
         activity_ids = list(queryset.values_list("activity_id", flat=True))
         super().delete_queryset(request, queryset)
         mark_changed(activity_ids=activity_ids)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # Reverting to an old record saves through the same form: keep its version check's lock to the end.
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 class StatedCategoryTotalInline(admin.TabularInline):

@@ -4,6 +4,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from budgets.models import BudgetCategory, FundingSource
+from budgets.selectors import activity_and_budget_changes_since
+from workplan.forms import ActivityAdminForm, HiddenFieldErrorsOnTop, SeenVersionField, VersionCheckedAdminForm
+from workplan.models import Activity
+from workplan.selectors import RecordedChange
 
 
 class AmountField(forms.DecimalField):
@@ -15,11 +19,11 @@ class AmountField(forms.DecimalField):
         return super().to_python(value)
 
 
-class BudgetEntryForm(forms.Form):
+class BudgetEntryForm(HiddenFieldErrorsOnTop, forms.Form):
     """One amount per direct category of an activity, for one source of funds. An empty
     field means no line for that category."""
 
-    seen_version = forms.IntegerField(widget=forms.HiddenInput)
+    seen_version = SeenVersionField()
 
     def __init__(self, *args, categories: list[BudgetCategory], sources: list[FundingSource], **kwargs):
         super().__init__(*args, **kwargs)
@@ -50,3 +54,22 @@ class BudgetEntryForm(forms.Form):
 
     def amounts(self) -> dict[BudgetCategory, Decimal | None]:
         return {category: self.cleaned_data.get(self.field_name(category)) for category in self.categories}
+
+
+class ActivityWithBudgetAdminForm(ActivityAdminForm):
+    """The admin's activity form, whose budget lines are edited on the same page: a change to
+    them since the form was opened is named too."""
+
+    def changes_since(self, activity: Activity, *, seen_version: int, opened_at) -> list[RecordedChange]:
+        return activity_and_budget_changes_since(activity, seen_version=seen_version, opened_at=opened_at)
+
+
+class BudgetLineAdminForm(VersionCheckedAdminForm):
+    """A budget line in the admin (which gives it its model and fields), checked against the version
+    of its activity as the budget page is."""
+
+    def checked_activity(self) -> Activity | None:
+        return self.instance.activity if self.instance.pk else None
+
+    def changes_since(self, activity: Activity, *, seen_version: int, opened_at) -> list[RecordedChange]:
+        return activity_and_budget_changes_since(activity, seen_version=seen_version, opened_at=opened_at)

@@ -7,14 +7,17 @@ so every total shown anywhere adds up to the cent.
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 
 from django.db.models import QuerySet, Sum
+from django.utils.translation import gettext
 
 from budgets.models import BudgetCategory, BudgetLine, StatedBudget
 from budgets.money import MGT_SUPPORT, ZERO, indirect_cost
 from workplan.models import Activity, WorkPlan
 from workplan.natural_sort import natural_sort_key
+from workplan.selectors import NO_VALUE, RecordedChange, activity_changes_since, seen_at
 
 # Keys of the machine-readable summary, as the programme's own work plan labels its lines.
 INDIRECT_COST_LABEL = MGT_SUPPORT
@@ -144,3 +147,39 @@ def _stated_totals(work_plan: WorkPlan) -> dict[str, Decimal] | None:
         return None
     by_line = {line.category.name: line.amount for line in stated.category_totals.all()}
     return {**by_line, INDIRECT_COST_LABEL: stated.indirect_cost, TOTAL_LABEL: stated.total}
+
+
+def budget_line_changes_since(activity: Activity, *, since: datetime | None) -> list[RecordedChange]:
+    """The activity's budget lines added, changed or removed after `since`, oldest first."""
+    records = BudgetLine.history.filter(activity_id=activity.pk)
+    if since is not None:
+        records = records.filter(history_date__gt=since)
+    changes = []
+    for record in records.select_related("history_user", "category", "source").order_by("history_date", "history_id"):
+        amount = f"{record.amount:,.2f}"
+        if record.history_type == "+":
+            before, after = NO_VALUE, amount
+        elif record.history_type == "-":
+            before, after = amount, NO_VALUE
+        else:
+            previous = record.prev_record
+            before, after = (f"{previous.amount:,.2f}" if previous else gettext("(not recorded)")), amount
+        label = f"{record.category} ({record.source})"
+        changes.append(
+            RecordedChange(user=record.history_user, at=record.history_date, fields=[(label, before, after)])
+        )
+    return changes
+
+
+def activity_and_budget_changes_since(
+    activity: Activity, *, seen_version: int, opened_at: datetime | None
+) -> list[RecordedChange]:
+    """What changed in an activity and its budget lines since a form was opened on `seen_version`,
+    oldest first: its saves above that version, and its lines' changes since the form was opened
+    (or, not knowing when, since that version was saved)."""
+    since = opened_at or seen_at(activity, seen_version=seen_version)
+    changes = [
+        *activity_changes_since(activity, seen_version=seen_version),
+        *budget_line_changes_since(activity, since=since),
+    ]
+    return sorted(changes, key=lambda change: change.at)

@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_HASHES
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -62,6 +63,7 @@ MIDDLEWARE = [
     # Pages go out compressed (static files are compressed ahead by whitenoise). The CSRF token
     # in each page is masked afresh per response, which keeps it out of reach of BREACH.
     "django.middleware.gzip.GZipMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -154,6 +156,30 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
+
+# Content-Security-Policy on every response (django-csp): scripts, styles, fonts and images from the
+# app itself only; no inline script or style (our templates load static/ files instead), no plugins,
+# no <base>, forms posting only here, no framing. Two admin templates of our libraries carry inline
+# attributes: django-import-export's export page (the "Select all" toggle's onchange and two style
+# attributes) and simple_history's history list (one style attribute). Those exact attribute values
+# are allowed by their hashes, nothing else (tests/test_content_security_policy.py checks the list).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src-attr": [UNSAFE_HASHES, "'sha256-wid4zL8fR53ZYy1ljOepzR77Dn6vWUUxuNnnWWBP3I8='"],
+        "style-src-attr": [
+            UNSAFE_HASHES,
+            "'sha256-mHgUAqxc8GPXM/QhzkHrHujcrQTU9fd6ZjWz+icxKcA='",
+            "'sha256-+YWRMZ88jMyO7jVlBA52tZADiPobPIUA8LAWee68Fvs='",
+            "'sha256-XMXSevYjgSjXgRafBFDvtjwX+yyWLrxfso9DcNZ9UXM='",
+        ],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 LOGGING = {
     "version": 1,
@@ -170,10 +196,18 @@ LOGIN_URL = "login"
 SESSION_COOKIE_AGE = envint("SESSION_IDLE_TIMEOUT_SECONDS", str(60 * 60))
 SESSION_SAVE_EVERY_REQUEST = True  # each request restarts the idle clock
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# The language chosen: read by the server only, never sent along with a request from another site's page.
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 AXES_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", "5")
 AXES_COOLOFF_TIME = timedelta(minutes=envint("LOGIN_COOLOFF_MINUTES", "15"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_CALLABLE = "workplan.views.locked_out"
+AXES_USERNAME_CALLABLE = "workplan.login_throttling.login_username"
+# The client's address: the connection's, or behind N trusted proxies the one the outermost of them
+# saw (workplan.login_throttling.client_address). Set it to the number of proxies in front of the app.
+TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", "0")
+AXES_CLIENT_IP_CALLABLE = "workplan.login_throttling.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False  # lockouts are logged; the start-up banner on every command is not
 

@@ -18,6 +18,7 @@ programme_urlpatterns = [
     path("", include("outcomes.urls")),
     path("reports/", include("reports.urls")),
 ]
+from workplan.forms import LoginForm
 
 urlpatterns = [
     # Choosing a language must work before logging in: the login page offers it.
@@ -25,7 +26,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # Only these account views: password reset by e-mail would be a public page, and
     # administrators reset passwords in the admin.
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),

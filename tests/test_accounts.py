@@ -1,6 +1,9 @@
 from datetime import timedelta
 
+import pytest
+from axes.models import AccessAttempt
 from django.contrib.sessions.models import Session
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -39,3 +42,69 @@ def test_passwords_must_pass_the_validators(client_for, users):
     )
     assert response.status_code == 200
     assert "This password is too common." in response.content.decode()
+
+
+@pytest.mark.parametrize("login_url", ["login", "admin:login"])
+def test_a_username_too_long_for_the_lockout_records_is_an_ordinary_failed_login(client, users, settings, login_url):
+    too_long = "a" * 300  # axes' username column holds 255: on PostgreSQL this was a DataError and a 500
+
+    refused = client.post(reverse(login_url), {"username": too_long, "password": "wrong"})
+
+    assert refused.status_code == 200
+    assert "correct username and password" in refused.content.decode()
+    assert AccessAttempt.objects.get().username == too_long[:255]
+    for _attempt in range(settings.AXES_FAILURE_LIMIT - 1):
+        client.post(reverse(login_url), {"username": too_long, "password": "wrong"})
+    assert client.post(reverse(login_url), {"username": too_long, "password": "wrong"}).status_code == 429
+
+
+def test_empty_login_fields_say_what_is_missing(client, users):
+    response = client.post(reverse("login"), {"username": "", "password": ""})
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Enter your username." in page
+    assert "Enter your password." in page
+    assert "_auth_user_id" not in client.session
+
+    page = client.post(reverse("login"), {"username": "alice", "password": ""}).content.decode()
+    assert "Enter your username." not in page
+    assert "Enter your password." in page
+
+
+PROXY = "10.0.0.1"  # the address every request comes from behind a reverse proxy
+
+
+def log_in(username, password, **meta):
+    return Client().post(reverse("login"), {"username": username, "password": password}, REMOTE_ADDR=PROXY, **meta)
+
+
+def test_behind_a_trusted_proxy_locking_one_client_out_does_not_lock_another(users, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    attacker, alice = {"HTTP_X_FORWARDED_FOR": "203.0.113.7"}, {"HTTP_X_FORWARDED_FOR": "198.51.100.9"}
+    for _attempt in range(settings.AXES_FAILURE_LIMIT):
+        log_in("alice", "wrong", **attacker)
+
+    assert log_in("alice", "alice-Passw0rd!", **attacker).status_code == 429
+    assert log_in("alice", "alice-Passw0rd!", **alice).status_code == 302  # the owner, behind the same proxy
+    assert AccessAttempt.objects.get().ip_address == "203.0.113.7"
+    # Addresses the client writes itself stand left of the one the proxy appends: not believed.
+    spoofed = {"HTTP_X_FORWARDED_FOR": "198.51.100.9, 203.0.113.7"}
+    assert log_in("alice", "alice-Passw0rd!", **spoofed).status_code == 429
+
+
+def test_with_no_trusted_proxy_a_forged_forwarded_for_header_is_ignored(users, settings):
+    assert settings.TRUSTED_PROXY_COUNT == 0  # the default
+    for attempt in range(settings.AXES_FAILURE_LIMIT):
+        log_in("alice", "wrong", HTTP_X_FORWARDED_FOR=f"192.0.2.{attempt}")  # a new address each time
+
+    assert log_in("alice", "alice-Passw0rd!", HTTP_X_FORWARDED_FOR="192.0.2.200").status_code == 429
+    assert AccessAttempt.objects.get().ip_address == PROXY
+
+
+def test_a_forwarded_for_entry_that_is_not_an_address_falls_back_to_the_connection(users, settings):
+    settings.TRUSTED_PROXY_COUNT = 2
+    log_in("alice", "wrong", HTTP_X_FORWARDED_FOR="unknown, 10.0.0.2")  # not an address: not a proxy's entry
+    log_in("alice", "wrong", HTTP_X_FORWARDED_FOR="10.0.0.2")  # fewer entries than proxies: came round them
+
+    assert list(AccessAttempt.objects.values_list("ip_address", "failures_since_start")) == [(PROXY, 2)]

@@ -81,7 +81,13 @@ def test_admin_edits_raise_the_version_so_older_forms_are_refused(admin_client, 
 
     admin_client.post(
         reverse("admin:budgets_budgetline_change", args=[line.pk]),
-        {"activity": activity.pk, "category": line.category_id, "source": line.source_id, "amount": "600.00"},
+        {
+            "activity": activity.pk,
+            "category": line.category_id,
+            "source": line.source_id,
+            "amount": "600.00",
+            "seen_version": opened,
+        },
     )
 
     activity.refresh_from_db()

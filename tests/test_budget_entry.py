@@ -75,3 +75,25 @@ def test_a_stale_form_is_refused(client_for, users, activity):
 
     assert response.status_code == 409
     assert lines(activity)["int-personnel"] == Decimal("1.00")
+
+
+@pytest.mark.parametrize(
+    ("seen_version", "message"),
+    [
+        ("", "This form has lost the version of the activity"),
+        ("1e3", "record of the version of the activity it was opened on has been altered"),
+    ],
+)
+def test_a_missing_or_altered_hidden_version_is_refused_with_a_message(
+    client_for, users, activity, seen_version, message
+):
+    before = lines(activity)
+    activity.version = seen_version
+
+    response = post_budget(client_for(users["unesco"]), activity, **{"int-personnel": "2"})
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert message in page
+    assert "Reload the page and enter your changes again." in page
+    assert lines(activity) == before

@@ -165,3 +165,12 @@ def test_loading_twice_changes_nothing(cisp):
     before = snapshot()
     call_command("load_cisp", verbosity=0)
     assert snapshot() == before
+
+
+def test_each_loaded_activity_and_budget_line_is_recorded_once_in_the_history(cisp):
+    """So that the first change to one can say what it was before (loaddata writes no history)."""
+    for model in (Activity, BudgetLine):
+        loaded = model.history.filter(history_type="+", history_change_reason="Loaded from the CISP source documents")
+        assert loaded.count() == model.objects.count() == model.history.count()
+    call_command("load_cisp", verbosity=0)
+    assert Activity.history.count() == Activity.objects.count()

@@ -87,3 +87,24 @@ def test_a_quarter_outside_1_to_4_is_refused(client_for, users, activity):
     assert response.status_code == 200
     assert "Select a valid choice" in response.content.decode()
     assert not ActivityProgress.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("seen_version", "message"),
+    [
+        ("", "This form has lost the version of the activity"),
+        ("abc", "record of the version of the activity it was opened on has been altered"),
+        ("-1", "record of the version of the activity it was opened on has been altered"),
+    ],
+)
+def test_a_missing_or_altered_hidden_version_is_refused_with_a_message(
+    client_for, users, activity, seen_version, message
+):
+    response = post_progress(client_for(users["pmc"]), activity, seen_version=seen_version)
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert message in page
+    assert "Reload the page and enter your changes again." in page
+    assert "Shortlists agreed." in page  # what was typed is kept
+    assert not ActivityProgress.objects.exists()

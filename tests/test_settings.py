@@ -32,3 +32,18 @@ def test_production_refuses_to_start_without_a_secret_key():
     result = manage("check", **{**PRODUCTION, "SECRET_KEY": ""})
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_the_language_cookie_is_secure_http_only_and_same_site_in_production(tmp_path):
+    choose_khmer = (
+        "from django.test import Client; "
+        "response = Client(HTTP_HOST='cisp.example.org').post('/i18n/setlang/', {'language': 'km'}, secure=True); "
+        "print(response.cookies['django_language'].output())"
+    )
+    result = manage("shell", "-c", choose_khmer, **PRODUCTION, DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    assert result.returncode == 0, result.stdout + result.stderr
+    cookie = result.stdout.strip().splitlines()[-1]  # after the shell's own notice
+    assert cookie.startswith("Set-Cookie: django_language=km;")
+    assert "; Secure" in cookie
+    assert "; HttpOnly" in cookie
+    assert "SameSite=Lax" in cookie

@@ -1,10 +1,12 @@
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.db import router, transaction
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from workplan.admin_import_export import SafeImportExportMixin
+from workplan.forms import ActivityAdminForm
 from workplan.models import (
     Activity,
     ActivityProgress,
@@ -88,6 +90,7 @@ class ActivityAdmin(SafeImportExportMixin, SimpleHistoryAdmin):
     """Registered by the budgets app, which adds the budget lines and figures."""
 
     resource_classes = [ActivityResource]
+    form = ActivityAdminForm
     list_display = ["code", "title", "output", "agency", "responsible_party", "timeframe", "status"]
     list_display_links = ["code", "title"]
     list_filter = [
@@ -105,16 +108,24 @@ class ActivityAdmin(SafeImportExportMixin, SimpleHistoryAdmin):
     search_fields = ["code", "title", "annual_target", "implementation_comment"]
     autocomplete_fields = ["agency", "responsible_party"]
     fieldsets = [
-        (None, {"fields": ["work_plan", "output", "code", "title", "annual_target"]}),
+        (None, {"fields": ["work_plan", "output", "code", "title", "annual_target", "seen_version", "opened_at"]}),
         (_("Implementation"), {"fields": ["agency", "responsible_party", "status", "implementation_comment"]}),
         (_("Timeframe"), {"fields": [("planned_q1", "planned_q2", "planned_q3", "planned_q4")]}),
     ]
 
     def save_model(self, request, obj, form, change):
-        # The browser app's optimistic lock: a form opened before this admin edit is refused.
+        # The browser app's optimistic lock: a form opened before this admin edit is refused. The form
+        # checked, with the row locked, that the version it was opened on is still the current one.
         if change:
+            # From the version the form was checked against (a revert starts from an old record's).
+            obj.version = form.cleaned_data["seen_version"]
             raise_versions([obj])
         super().save_model(request, obj, form, change)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # Reverting to an old record saves through the same form: keep its version check's lock to the end.
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            return super().history_form_view(request, object_id, version_id, extra_context)
 
     @admin.display(description=_("timeframe"))
     def timeframe(self, activity):

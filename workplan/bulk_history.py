@@ -147,6 +147,15 @@ def record_history(model, objects: list, *, history_type: str, user, reason: str
             )
 
 
+def record_created_where_missing(model, *, reason: str) -> int:
+    """Record as created each row of `model` that has no history at all (rows loaded from
+    fixtures, which simple_history does not record), so that the first change made to them
+    later has a record to be compared with. Returns the number of rows recorded."""
+    missing = list(model.objects.exclude(pk__in=model.history.values(model._meta.pk.name)))
+    record_history(model, missing, history_type=CREATED, user=None, reason=reason)
+    return len(missing)
+
+
 def _saved_primary_keys(model, objects: list) -> list:
     pks = [instance.pk for instance in objects]
     if None in pks:

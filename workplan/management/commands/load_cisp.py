@@ -1,6 +1,9 @@
+from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
+
+from workplan.bulk_history import record_created_where_missing
 
 CISP_FIXTURES = ["cisp_programme", "cisp_workplan_year1", "cisp_indicators"]
 
@@ -15,3 +18,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         with transaction.atomic():
             call_command("loaddata", *CISP_FIXTURES, verbosity=options["verbosity"])
+            # loaddata writes no history: record what was loaded, so that the first change to an
+            # activity or a budget line can say what it was before.
+            for model in apps.get_models():
+                if hasattr(model._meta, "simple_history_manager_attribute"):
+                    record_created_where_missing(model, reason="Loaded from the CISP source documents")
