@@ -7,6 +7,7 @@ from django.views.i18n import set_language
 from outcomes.views import public_factsheets
 from reports.dashboard import dashboard
 from reports.portfolio import home, portfolio
+from workplan.forms import LoginForm
 
 # Every page of a programme: workplan.middleware.ProgrammeMiddleware resolves <programme> into
 # request.programme, and answers 404 to a person with no role in it.
@@ -18,7 +19,6 @@ programme_urlpatterns = [
     path("", include("outcomes.urls")),
     path("reports/", include("reports.urls")),
 ]
-from workplan.forms import LoginForm
 
 urlpatterns = [
     # Choosing a language must work before logging in: the login page offers it.
