@@ -1,3 +1,4 @@
+import os
 from collections.abc import Callable
 
 import pytest
@@ -113,3 +114,16 @@ def client_for(client):
         return client
 
     return logged_in
+
+
+@pytest.fixture(scope="session")
+def playwright():
+    """Playwright's sync API, started once per session: it runs an event loop in this thread for
+    the rest of the session, and only one may run. Its request context needs no browser; the
+    browser tests launch Debian's Chromium from it."""
+    from playwright.sync_api import sync_playwright
+
+    # Django refuses ORM calls from a thread with a running event loop unless told it is deliberate.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as running:
+        yield running

@@ -171,9 +171,7 @@ def coordinator_who_logs_in(username: str):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_an_import_previewed_on_one_server_is_confirmed_on_another(two_servers):
-    from playwright.sync_api import sync_playwright
-
+def test_an_import_previewed_on_one_server_is_confirmed_on_another(two_servers, playwright):
     a, b, media = two_servers
     work_plan = cisp_work_plan()
     coordinator = coordinator_who_logs_in("carol")
@@ -185,9 +183,7 @@ def test_an_import_previewed_on_one_server_is_confirmed_on_another(two_servers):
     assert line.amount == Decimal("2000.00")
 
     import_path = f"/p/{CISP}/work-plans/import/"
-    # Playwright's sync API runs an event loop in this thread, where Django refuses database queries:
-    # the database is read before and after, the servers are spoken to in between.
-    with server_output_on_failure(a, b), sync_playwright() as playwright:
+    with server_output_on_failure(a, b):
         http = playwright.request.new_context()  # one cookie jar for both: 127.0.0.1, whatever the port
 
         login = http.get(f"{a.url}/accounts/login/")
