@@ -32,9 +32,6 @@ def django_db_setup(django_db_setup, django_db_blocker, request):
             call_command("flush", verbosity=0, interactive=False, inhibit_post_migrate=True, reset_sequences=False)
             connection.creation.deserialize_db_from_string(loaded)
             ContentType.objects.clear_cache()
-            # Closed as the test's teardown closed it: while Playwright's event loop runs, this thread's connection is
-            # another one, which would otherwise stay open and keep PostgreSQL from dropping the test database.
-            connection.close()
 
     request.config.stash[_restore_database] = restore
     yield

@@ -9,6 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from django.db import connections
 
 from tests.factories import make_user
 
@@ -36,6 +37,9 @@ def browser():
         )
         yield browser
         browser.close()
+        # While Playwright's event loop runs, this thread's database connections are others than before it started
+        # (asgiref's Local): close them with it, or PostgreSQL would refuse to drop the test database.
+        connections.close_all()
 
 
 @pytest.fixture
