@@ -4,7 +4,7 @@ from collections.abc import Callable
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, connections
 from pytest_django.fixtures import validate_django_db
 
 from tests.workbooks import exported
@@ -33,9 +33,6 @@ def django_db_setup(django_db_setup, django_db_blocker, request):
             call_command("flush", verbosity=0, interactive=False, inhibit_post_migrate=True, reset_sequences=False)
             connection.creation.deserialize_db_from_string(loaded)
             ContentType.objects.clear_cache()
-            # Closed as the test's teardown closed it: while Playwright's event loop runs, this thread's connection is
-            # another one, which would otherwise stay open and keep PostgreSQL from dropping the test database.
-            connection.close()
 
     request.config.stash[_restore_database] = restore
     yield
@@ -127,3 +124,6 @@ def playwright():
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_playwright() as running:
         yield running
+    # While the event loop ran, this thread's database connections were others than before it started
+    # (asgiref's Local): close them with it, or PostgreSQL would refuse to drop the test database.
+    connections.close_all()
