@@ -40,7 +40,7 @@ class ActivityWithBudgetAdmin(ActivityAdmin):
     form = ActivityWithBudgetAdminForm
     inlines = [BudgetLineInline]
     list_display = [*ActivityAdmin.list_display, "budget_total"]
-    readonly_fields = ["direct_budget", "indirect_cost", "budget_total_with_indirect"]
+    readonly_fields = [*ActivityAdmin.readonly_fields, "direct_budget", "indirect_cost", "budget_total_with_indirect"]
     fieldsets = [
         *ActivityAdmin.fieldsets,
         (

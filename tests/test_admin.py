@@ -4,7 +4,7 @@ from django.urls import reverse
 from budgets.models import BudgetCategory, BudgetLine, FundingSource, StatedBudget
 from outcomes.models import Indicator, IndicatorResult
 from tests.factories import make_activity, make_budget_line
-from workplan.models import Activity, Agency, Outcome, Output, Partner, Programme, WorkPlan
+from workplan.models import Activity, ActivityProgress, Agency, Outcome, Output, Partner, Programme, WorkPlan
 
 ADMIN_MODELS = [
     Programme, Agency, Partner, Outcome, Output, WorkPlan, Activity,
@@ -92,3 +92,23 @@ def test_admin_edits_raise_the_version_so_older_forms_are_refused(admin_client, 
 
     activity.refresh_from_db()
     assert activity.version == opened + 1
+
+
+def test_the_admin_shows_an_activitys_status_but_leaves_it_to_the_quarterly_progress(admin_client, cisp):
+    activity = Activity.objects.get(work_plan=cisp, code="1.1.1")
+    page = admin_client.get(reverse("admin:workplan_activity_change", args=[activity.pk])).content.decode()
+    assert 'name="status"' not in page and 'name="implementation_comment"' not in page
+    assert activity.implementation_comment[:40] in page  # shown, read-only
+
+
+def test_quarterly_progress_is_read_only_in_the_admin(admin_client, cisp):
+    activity = Activity.objects.get(work_plan=cisp, code="1.1.1")
+    progress = ActivityProgress.objects.create(activity=activity, quarter=1, status="ongoing", comment="On track")
+    assert admin_client.get(reverse("admin:workplan_activityprogress_changelist")).status_code == 200
+    assert admin_client.get(reverse("admin:workplan_activityprogress_add")).status_code == 403
+    admin_client.post(
+        reverse("admin:workplan_activityprogress_change", args=[progress.pk]),
+        {"activity": activity.pk, "quarter": 1, "status": "completed", "comment": "Edited behind the service"},
+    )
+    progress.refresh_from_db()
+    assert (progress.status, progress.comment) == ("ongoing", "On track")

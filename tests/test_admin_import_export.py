@@ -80,7 +80,7 @@ def test_admin_import_records_history_with_the_user_and_bumps_the_version(cisp, 
     admin_user = User.objects.get(username="admin")
     activity = Activity.objects.get(code="2.1.1")
     dataset = ActivityResource().export(Activity.objects.filter(pk=activity.pk))
-    dataset.dict = [{**dataset.dict[0], "title": "Renamed in the admin"}]
+    dataset.dict = [{**dataset.dict[0], "title": "Renamed in the admin", "status": "completed"}]
     upload = SimpleUploadedFile("activities.csv", dataset.export("csv").encode())
     preview = admin_client.post(
         reverse("admin:workplan_activity_import"), {"resource": 0, "format": 0, "import_file": upload}
@@ -92,6 +92,7 @@ def test_admin_import_records_history_with_the_user_and_bumps_the_version(cisp, 
     assert done.status_code == 302
     activity.refresh_from_db()
     assert activity.title == "Renamed in the admin"
+    assert activity.status == "planned"  # exported to read: only the quarterly progress sets it
     assert activity.version == 2
     latest = activity.history.first()
     assert (latest.history_user, latest.history_change_reason) == (admin_user, "Imported in the admin")

@@ -107,6 +107,9 @@ class ActivityAdmin(SafeImportExportMixin, SimpleHistoryAdmin):
     list_select_related = ["output", "agency", "responsible_party", "work_plan__programme"]
     search_fields = ["code", "title", "annual_target", "implementation_comment"]
     autocomplete_fields = ["agency", "responsible_party"]
+    # The status and state of implementation follow the quarterly progress (workplan.services.report_progress),
+    # reported on the activity's page: shown here, never written behind the progress' back.
+    readonly_fields = ["status", "implementation_comment"]
     fieldsets = [
         (None, {"fields": ["work_plan", "output", "code", "title", "annual_target", "seen_version", "opened_at"]}),
         (_("Implementation"), {"fields": ["agency", "responsible_party", "status", "implementation_comment"]}),
@@ -138,8 +141,18 @@ class ActivityProgressAdmin(SimpleHistoryAdmin):
     list_filter = ["activity__work_plan", "quarter", "status", "activity__agency"]
     list_select_related = ["activity", "reported_by"]
     search_fields = ["activity__code", "activity__title", "comment"]
-    autocomplete_fields = ["activity"]
-    readonly_fields = ["reported_by", "reported_at"]
+    # Read-only: progress is reported on the activity's page, where the service keeps the activity's
+    # status, its version and the history in step. The admin lists and searches it.
+    readonly_fields = ["activity", "quarter", "status", "comment", "reported_by", "reported_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Membership)

@@ -19,6 +19,9 @@ class ActivityResource(HistoryModelResource):
     output = fields.Field("output", "output", widget=CachedForeignKeyWidget(Output))
     agency = fields.Field("agency", "agency", widget=CachedForeignKeyWidget(Agency))
     responsible_party = fields.Field("responsible_party", "responsible_party", widget=CachedForeignKeyWidget(Partner))
+    # Exported to read; only the quarterly progress sets them (workplan.services.report_progress), never an import.
+    status = fields.Field("status", "status", readonly=True)
+    implementation_comment = fields.Field("implementation_comment", "implementation_comment", readonly=True)
 
     class Meta(HistoryModelResource.Meta):
         model = Activity
