@@ -44,7 +44,13 @@ def test_a_programme_page_runs_the_same_queries_whatever_the_number_of_programme
     client_for, cisp, django_assert_max_num_queries
 ):
     client = client_for(make_member("fund", None, Role.FUND_SECRETARIAT))
-    urls = [reverse("workplan:work_plan", args=["00067193", 1]), reverse("dashboard", args=["00067193"])]
+    urls = [
+        reverse("workplan:work_plan", args=["00067193", 1]),
+        reverse("dashboard", args=["00067193"]),
+        reverse("outcomes:indicators", args=["00067193"]),
+        reverse("reports:index", args=["00067193"]),
+        reverse("reports:quarter", args=["00067193", 1, 2]),
+    ]
     with_one = {}
     for url in urls:
         with django_assert_max_num_queries(30) as counted:
