@@ -18,8 +18,10 @@ from workplan.services import mark_changed
 
 @admin.register(BudgetCategory)
 class BudgetCategoryAdmin(admin.ModelAdmin):
-    list_display = ["name", "code", "position"]
+    list_display = ["name", "code", "programme", "position"]
     list_editable = ["position"]
+    list_filter = ["programme"]
+    list_select_related = ["programme"]
     search_fields = ["name", "code"]
 
 
@@ -29,10 +31,29 @@ class FundingSourceAdmin(admin.ModelAdmin):
     search_fields = ["code", "name"]
 
 
+def category_choices(field, programme_ids=None):
+    """Each programme has its own categories, several with the same name: offer those of the
+    activity's programme where it is known, each named with its programme."""
+    queryset = field.queryset.select_related("programme")
+    field.queryset = queryset if programme_ids is None else queryset.filter(programme__in=programme_ids)
+    field.label_from_instance = lambda category: f"{category.programme.code}: {category.name}"
+    return field
+
+
 class BudgetLineInline(admin.TabularInline):
     model = BudgetLine
     extra = 0
     fields = ["category", "source", "amount"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "category":
+            activity_id = request.resolver_match.kwargs.get("object_id")
+            programme_ids = (
+                Activity.objects.filter(pk=activity_id).values("work_plan__programme") if activity_id else None
+            )
+            return category_choices(field, programme_ids)
+        return field
 
 
 @admin.register(Activity)
@@ -75,10 +96,14 @@ class BudgetLineAdmin(SafeImportExportMixin, SimpleHistoryAdmin):
     resource_classes = [BudgetLineResource]
     form = BudgetLineAdminForm
     list_display = ["activity", "category", "source", "amount"]
-    list_filter = ["activity__work_plan", "category", "source", "activity__agency"]
+    list_filter = ["activity__work_plan", "category__programme", "category", "source", "activity__agency"]
     list_select_related = ["activity", "category", "source"]
     search_fields = ["activity__code", "activity__title"]
     autocomplete_fields = ["activity"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        return category_choices(field) if db_field.name == "category" else field
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

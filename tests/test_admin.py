@@ -112,3 +112,12 @@ def test_quarterly_progress_is_read_only_in_the_admin(admin_client, cisp):
     )
     progress.refresh_from_db()
     assert (progress.status, progress.comment) == ("ongoing", "On track")
+
+
+def test_the_admin_offers_an_activity_only_its_programmes_budget_categories(admin_client, cisp, demo):
+    activity = Activity.objects.get(work_plan=demo, code="1.1.1")
+    page = admin_client.get(reverse("admin:workplan_activity_change", args=[activity.pk])).content.decode()
+    assert "DEMO-YEM: Contractual services" in page
+    assert "MDGF-1838-G-KHM: Int personnel" not in page
+    line_page = admin_client.get(reverse("admin:budgets_budgetline_add")).content.decode()
+    assert "DEMO-YEM: Travel" in line_page and "MDGF-1838-G-KHM: Travel" in line_page
