@@ -137,11 +137,20 @@ class SafeImportExportMixin(ImportExportMixin):
         remove_abandoned_uploads(ADMIN_UPLOAD_FOLDER)
         return super().write_to_tmp_storage(import_file, input_format)
 
+    def import_action(self, request, **kwargs):
+        response = super().import_action(request, **kwargs)
+        # django-import-export stores an upload before reading it, and keeps it for the
+        # confirmation: one that cannot be confirmed (unreadable, refused, rows with errors) is not kept.
+        context = getattr(response, "context_data", None) or {}
+        form = context.get("form")
+        if form is not None and "confirm_form" not in context:
+            # The uploaded file itself: a field with an error is no longer in cleaned_data.
+            stored_as = getattr(form.files.get("import_file"), "tmp_storage_name", None)
+            if stored_as:
+                self.get_tmp_storage_class()(name=stored_as, **self.get_tmp_storage_class_kwargs()).remove()
+        return response
+
     def add_data_read_fail_error_to_form(self, form, e):
-        # The upload was stored before it was read: a file that cannot be read is not kept.
-        stored_as = getattr(form.cleaned_data.get("import_file"), "tmp_storage_name", None)
-        if stored_as:
-            self.get_tmp_storage_class()(name=stored_as, **self.get_tmp_storage_class_kwargs()).remove()
         if isinstance(e, RefusedUpload):
             form.add_error("import_file", str(e))
         else:
