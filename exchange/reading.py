@@ -1,6 +1,7 @@
 """Reading untrusted workbooks: the checks made before openpyxl opens a file, and the
 lenient reading of what people type into cells."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
@@ -12,7 +13,8 @@ from openpyxl.workbook import Workbook
 
 from budgets.money import CENT, round_to_cent
 from exchange.layout import QUARTER_MARKS, normalise
-from workplan.spreadsheet_safety import NOT_XLSX, RefusedUpload, check_upload_size, check_xlsx_archive
+from workplan.spreadsheet_contents import CheckedWorkbook, check_xlsx_upload
+from workplan.spreadsheet_safety import NOT_XLSX, RefusedUpload, located
 
 # Far above any budget line; keeps a typo such as "1e30" from reaching the database.
 MAX_AMOUNT = Decimal("1000000000000")
@@ -31,16 +33,7 @@ class Problem:
     value: str = ""
 
     def __str__(self) -> str:
-        place = []
-        if self.sheet:
-            place.append(_('sheet "%(sheet)s"') % {"sheet": self.sheet})
-        if self.row:
-            place.append(_("row %(row)s") % {"row": self.row})
-        if self.column:
-            place.append(_("column %(column)s") % {"column": self.column})
-        if self.value:
-            place.append(_("value “%(value)s”") % {"value": self.value})
-        return f"{', '.join(place)}: {self.message}" if place else self.message
+        return located(self.message, sheet=self.sheet, row=self.row, column=self.column, value=self.value)
 
 
 class UnreadableWorkbook(Exception):
@@ -49,21 +42,24 @@ class UnreadableWorkbook(Exception):
         self.problem = problem
 
 
-def open_workbook(data: bytes) -> Workbook:
-    """Open an uploaded .xlsx read-only, after checking its size and its archive.
+def open_workbook(data: bytes, *, choose_sheet: Callable[[list[str]], str | None]) -> tuple[Workbook, CheckedWorkbook]:
+    """Open an uploaded .xlsx read-only, after checking its size, its archive and what the sheet
+    `choose_sheet` picks holds (workplan.spreadsheet_contents).
 
     openpyxl parses XML through defusedxml (installed), which refuses entity expansion; the
-    archive checks stop a small file that unpacks to gigabytes before anything is unpacked.
+    checks stop a small file that unpacks to gigabytes, or to millions of cells, before
+    anything is unpacked.
     """
     if not data:
         raise UnreadableWorkbook(Problem(_("The file is empty.")))
     try:
-        check_upload_size(len(data))
-        check_xlsx_archive(data)
+        checked = check_xlsx_upload(data, choose_sheet=choose_sheet)
     except RefusedUpload as refusal:
-        raise UnreadableWorkbook(Problem(str(refusal))) from None
+        raise UnreadableWorkbook(
+            Problem(refusal.message, sheet=refusal.sheet, row=refusal.row, column=refusal.column, value=refusal.value)
+        ) from None
     try:
-        return load_workbook(BytesIO(data), read_only=True, data_only=False)
+        return load_workbook(BytesIO(data), read_only=True, data_only=False), checked
     except Exception:  # openpyxl raises many kinds on a damaged file; all mean the same to the user.
         raise UnreadableWorkbook(Problem(str(NOT_XLSX))) from None
 

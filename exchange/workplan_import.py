@@ -17,20 +17,24 @@ def plan_work_plan_import(*, work_plan: WorkPlan, data: bytes, user=None) -> Imp
     line, with every right; a focal point may only create or change their agency's rows."""
     plan = ImportPlan(work_plan=work_plan)
     try:
-        workbook = open_workbook(data)
+        workbook, checked = open_workbook(data, choose_sheet=work_plan_sheet)
     except UnreadableWorkbook as error:
         plan.problems.append(error.problem)
         return plan
     try:
-        _read_workbook(plan, workbook, user)
+        _read_workbook(plan, workbook, checked.sheet, user)
     finally:
         workbook.close()
     return plan
 
 
-def _read_workbook(plan: ImportPlan, workbook, user) -> None:
-    names = spellings(WORK_PLAN_SHEET)
-    sheet_name = next((name for name in workbook.sheetnames if normalise(name) in names), None)
+def work_plan_sheet(names: list[str]) -> str | None:
+    """The work plan sheet among a workbook's sheets, by any of its spellings."""
+    spelled = spellings(WORK_PLAN_SHEET)
+    return next((name for name in names if normalise(name) in spelled), None)
+
+
+def _read_workbook(plan: ImportPlan, workbook, sheet_name: str | None, user) -> None:
     if sheet_name is None:
         plan.problems.append(
             Problem(

@@ -4,6 +4,8 @@ all-or-nothing imports recorded in the history."""
 
 from io import BytesIO
 
+import tablib
+from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import resources
@@ -11,12 +13,13 @@ from import_export.admin import ImportExportMixin
 from import_export.formats import base_formats
 from import_export.forms import ImportForm
 from import_export.widgets import ForeignKeyWidget
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 
+from workplan.spreadsheet_contents import check_xlsx_upload
 from workplan.spreadsheet_safety import (
     RefusedUpload,
+    check_csv_size,
     check_upload_size,
-    check_xlsx_archive,
     escape_for_csv,
     remove_abandoned_uploads,
     text_cell,
@@ -29,8 +32,14 @@ ADMIN_UPLOAD_FOLDER = "django-import-export"
 
 
 class SafeCSV(base_formats.CSV):
+    """Reads a file only after the size and row checks; writes values a spreadsheet would run
+    as formulas with a leading apostrophe."""
+
     def create_dataset(self, in_stream):
         check_upload_size(len(in_stream.encode() if isinstance(in_stream, str) else in_stream))
+        if isinstance(in_stream, bytes):
+            in_stream = in_stream.decode(self.encoding or "utf-8-sig")
+        check_csv_size(in_stream, max_rows=settings.ADMIN_IMPORT_MAX_ROWS)
         return super().create_dataset(in_stream)
 
     def export_data(self, dataset, **kwargs):
@@ -45,9 +54,27 @@ class SafeXLSX(base_formats.XLSX):
     Reads a file only after the checks the work plan import makes (size, zip bomb)."""
 
     def create_dataset(self, in_stream):
-        check_upload_size(len(in_stream))
-        check_xlsx_archive(in_stream)
-        return super().create_dataset(in_stream)
+        checked = check_xlsx_upload(in_stream, max_rows=settings.ADMIN_IMPORT_MAX_ROWS)
+        # The sheet checked (the active one), every row as wide as the header row: a row whose
+        # last cells are empty is shorter in the file, and tablib refuses rows of unequal width.
+        workbook = load_workbook(BytesIO(in_stream), read_only=True, data_only=True)
+        try:
+            sheet = workbook[checked.sheet]
+            sheet.reset_dimensions()
+            rows = sheet.iter_rows(values_only=True)
+            headers = list(next(rows, ()))
+            while headers and headers[-1] is None:
+                headers.pop()
+            dataset = tablib.Dataset(headers=headers)
+            width = len(headers)
+            skip_blank = getattr(settings, "IMPORT_EXPORT_IMPORT_IGNORE_BLANK_LINES", False)
+            for row in rows:
+                values = [*row[:width], *[None] * (width - len(row))]
+                if not (skip_blank and all(value is None for value in values)):
+                    dataset.append(values)
+        finally:
+            workbook.close()
+        return dataset
 
     def export_data(self, dataset, **kwargs):
         workbook = Workbook(write_only=True)
