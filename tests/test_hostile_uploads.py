@@ -3,6 +3,7 @@ that names the limit or the cell, before any spreadsheet library reads it; the h
 well under a second and with little memory."""
 
 import random
+import re
 import time
 import tracemalloc
 import zipfile
@@ -36,6 +37,7 @@ CONTENT_TYPES = (
     'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>'
 )
 WORKBOOK_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
+MACRO_WORKBOOK_TYPE = "application/vnd.ms-excel.sheet.macroEnabled.main+xml"
 XLSX_FORMAT = next(number for number, format in enumerate(SafeImportExportMixin.formats) if format is SafeXLSX)
 
 
@@ -298,6 +300,62 @@ def test_a_csv_row_of_too_many_fields_is_refused_before_it_is_parsed(cisp, admin
     page = admin_upload(admin_client, data, "activities.csv", format=0)
     assert time.perf_counter() - started < 2.0
     assert "more than 100 fields" in page.context["form"].errors["import_file"][0]
+
+
+# --- macro-enabled workbooks -------------------------------------------------------------------
+
+
+def test_a_macro_enabled_workbook_is_refused(cisp, admin_client, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    data = exported(cisp)
+    stream = BytesIO(data)
+    with zipfile.ZipFile(stream, "a") as archive:
+        archive.writestr("xl/vbaProject.bin", b"\xd0\xcf\x11\xe0 a VBA project")
+    with_vba = stream.getvalue()
+    macro_type = with_part(
+        data,
+        "[Content_Types].xml",
+        lambda xml: re.sub(rb"[^\"]*spreadsheetml\.sheet\.main\+xml", MACRO_WORKBOOK_TYPE.encode(), xml),
+    )
+    for data in (with_vba, macro_type):
+        (problem,) = refusals(cisp, data)
+        assert problem.message.startswith("The workbook contains macros")
+        page = admin_upload(admin_client, data)
+        assert "contains macros" in page.context["form"].errors["import_file"][0]
+
+
+def test_a_workbook_named_xlsm_is_refused_by_the_upload_forms(client, cisp, admin_client, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(user_with_role("coordinator", Role.COORDINATOR))
+    workbook = SimpleUploadedFile("plan.xlsm", exported(cisp))
+    page = client.post(reverse("exchange:import"), {"work_plan": cisp.pk, "workbook": workbook})
+    assert "contains macros" in page.context["form"].errors["workbook"][0]
+
+    page = admin_upload(admin_client, exported(cisp), "activities.xlsm")
+    assert "contains macros" in page.context["form"].errors["import_file"][0]
+    assert not (tmp_path / "work-plan-imports").exists()
+
+
+def test_the_command_line_refuses_a_workbook_named_xlsm(cisp, tmp_path):
+    path = tmp_path / "plan.xlsm"
+    path.write_bytes(exported(cisp))
+    with pytest.raises(CommandError, match="contains macros"):
+        call_command("import_workplan", str(path), "--year", "1")
+
+
+def test_a_workbook_named_csv_is_read_as_the_workbook_it_is_by_the_admin_import(cisp, admin_client, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    dataset = ActivityResource().export(Activity.objects.filter(work_plan=cisp, code="2.1.1"))
+    dataset.dict = [{**dataset.dict[0], "title": "Renamed in a workbook named .csv"}]
+    page = admin_upload(admin_client, SafeXLSX().export_data(dataset), "activities.csv", format=0)
+    assert page.status_code == 200
+    assert "confirm_form" in page.context, page.context["form"].errors
+    done = admin_client.post(reverse("admin:workplan_activity_process_import"), page.context["confirm_form"].initial)
+    assert done.status_code == 302
+    assert Activity.objects.get(work_plan=cisp, code="2.1.1").title == "Renamed in a workbook named .csv"
+
+    page = admin_upload(admin_client, b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1 an old .xls", "activities.csv", format=0)
+    assert page.context["form"].errors["import_file"][0].startswith("The file is not CSV text in UTF-8.")
 
 
 def test_an_admin_csv_is_still_read_when_within_every_limit(cisp):

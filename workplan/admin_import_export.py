@@ -17,12 +17,15 @@ from openpyxl import Workbook, load_workbook
 
 from workplan.spreadsheet_contents import check_xlsx_upload
 from workplan.spreadsheet_safety import (
+    NOT_CSV,
+    ZIP_SIGNATURE,
     RefusedUpload,
     check_csv_size,
     check_upload_size,
     escape_for_csv,
     remove_abandoned_uploads,
     text_cell,
+    validate_not_macro_enabled,
     validate_upload_size,
 )
 
@@ -36,9 +39,16 @@ class SafeCSV(base_formats.CSV):
     as formulas with a leading apostrophe."""
 
     def create_dataset(self, in_stream):
-        check_upload_size(len(in_stream.encode() if isinstance(in_stream, str) else in_stream))
+        data = in_stream.encode() if isinstance(in_stream, str) else in_stream
+        if data.startswith(ZIP_SIGNATURE):
+            # A workbook named .csv, or CSV picked for a workbook: read as what it is.
+            return SafeXLSX().create_dataset(data)
+        check_upload_size(len(data))
         if isinstance(in_stream, bytes):
-            in_stream = in_stream.decode(self.encoding or "utf-8-sig")
+            try:
+                in_stream = in_stream.decode(self.encoding or "utf-8-sig")
+            except UnicodeDecodeError:
+                raise RefusedUpload(NOT_CSV) from None
         check_csv_size(in_stream, max_rows=settings.ADMIN_IMPORT_MAX_ROWS)
         return super().create_dataset(in_stream)
 
@@ -144,12 +154,12 @@ class HistoryModelResource(resources.ModelResource):
 
 
 class SizeLimitedImportForm(ImportForm):
-    """Refuses a file over the upload limit before django-import-export reads it into memory
-    and keeps a copy of it."""
+    """Refuses a file over the upload limit, or named as a macro-enabled workbook, before
+    django-import-export reads it into memory and keeps a copy of it."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["import_file"].validators.append(validate_upload_size)
+        self.fields["import_file"].validators += [validate_upload_size, validate_not_macro_enabled]
 
 
 class SafeImportExportMixin(ImportExportMixin):

@@ -6,7 +6,8 @@ shared strings, a declared size of a million rows that a reader pads every row t
 parts a reader will load (the workbook's list of sheets, the sheet it reads, the shared
 strings, the styles) are read once as a stream through expat, with no DTD and so no entity,
 only counting. The first limit passed stops the reading and refuses the file: a refusal takes
-milliseconds and a few kilobytes whatever the file holds.
+milliseconds and a few kilobytes whatever the file holds. The same pass refuses macro-enabled
+workbooks.
 """
 
 import posixpath
@@ -22,11 +23,14 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from openpyxl.utils import column_index_from_string, get_column_letter
 
-from workplan.spreadsheet_safety import NOT_XLSX, RefusedUpload, check_upload_size, check_xlsx_archive
+from workplan.spreadsheet_safety import MACROS, NOT_XLSX, RefusedUpload, check_upload_size, check_xlsx_archive
 
 WORKSHEET_RELATIONSHIP = "/worksheet"
 SHARED_STRINGS_RELATIONSHIP = "/sharedStrings"
 SHARED_STRINGS_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
+# Content types of parts that hold macros: VBA projects, macro-enabled workbooks, templates and
+# add-ins, and Excel 4.0 macro sheets.
+MACRO_CONTENT_TYPES = ("macroenabled", "vbaproject", "macrosheet")
 # Elements are known by their local name, whatever their namespace prefix: python-calamine reads
 # them so, and the count must cover whatever a reader reads.
 CELL, TEXT, ROW, DIMENSION = range(1, 5)
@@ -92,7 +96,11 @@ def check_xlsx_upload(
 
 def _check_archive(archive: zipfile.ZipFile, limits: WorkbookLimits, choose_sheet) -> CheckedWorkbook:
     names = archive.namelist()
+    if any(posixpath.basename(name).lower() == "vbaproject.bin" for name in names):
+        raise RefusedUpload(MACROS)
     content_types = _read_content_types(archive)
+    if any(kind in content_type.lower() for content_type in content_types.values() for kind in MACRO_CONTENT_TYPES):
+        raise RefusedUpload(MACROS)
     relationships = _read_relationships(archive, "xl/_rels/workbook.xml.rels")
     sheets, active = _read_sheet_list(archive)
     sheet_names = [name for name, _rid in sheets]

@@ -21,6 +21,16 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 # Spreadsheet programs run a cell starting with one of these as a formula (OWASP "CSV injection").
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 NOT_XLSX = gettext_lazy("The file is not a readable Excel workbook (.xlsx). Save it from Excel as .xlsx and retry.")
+NOT_CSV = gettext_lazy(
+    'The file is not CSV text in UTF-8. Save it from Excel as "CSV UTF-8", or as an Excel workbook (.xlsx), and retry.'
+)
+MACROS = gettext_lazy(
+    "The workbook contains macros (a macro-enabled workbook, .xlsm), which are not accepted: save it as "
+    '"Excel Workbook (.xlsx)" and upload that.'
+)
+MACRO_ENABLED_EXTENSIONS = (".xlsm", ".xltm", ".xlam")
+# Every .xlsx, like every zip archive, starts so.
+ZIP_SIGNATURE = b"PK\x03\x04"
 # A quoted CSV field, which may hold commas and line breaks; possessive, so it never backtracks.
 QUOTED_CSV_FIELD = re.compile(r'"(?:[^"]|"")*+"')
 
@@ -83,6 +93,17 @@ def validate_upload_size(upload) -> None:
         check_upload_size(upload.size)
     except RefusedUpload as refusal:
         raise forms.ValidationError(str(refusal)) from None
+
+
+def validate_not_macro_enabled(upload) -> None:
+    """For a form's file field: a macro-enabled workbook is refused by its name; what it holds
+    is checked when it is read (workplan.spreadsheet_contents)."""
+    if is_macro_enabled_name(upload.name or ""):
+        raise forms.ValidationError(str(MACROS))
+
+
+def is_macro_enabled_name(name: str) -> bool:
+    return name.lower().endswith(MACRO_ENABLED_EXTENSIONS)
 
 
 def check_xlsx_archive(data: bytes) -> None:
