@@ -18,7 +18,7 @@ from django.urls import reverse
 
 from exchange.workplan_import import plan_work_plan_import
 from tests.test_workplan_import_views import upload, user_with_role
-from tests.workbooks import database_dump, editable, exported, row_of
+from tests.workbooks import CONTRACTS, database_dump, editable, exported, row_of
 from workplan.admin_import_export import SafeImportExportMixin, SafeXLSX
 from workplan.models import Activity
 from workplan.resources import ActivityResource
@@ -356,6 +356,40 @@ def test_a_workbook_named_csv_is_read_as_the_workbook_it_is_by_the_admin_import(
 
     page = admin_upload(admin_client, b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1 an old .xls", "activities.csv", format=0)
     assert page.context["form"].errors["import_file"][0].startswith("The file is not CSV text in UTF-8.")
+
+
+# --- stored values that do not match their cell's type -----------------------------------------
+
+
+@pytest.mark.parametrize("stored", ["NaN", "INF", "-inf", "1,5"])
+def test_a_number_cell_storing_nan_or_inf_is_refused_naming_the_cell(cisp, admin_client, settings, tmp_path, stored):
+    settings.MEDIA_ROOT = tmp_path
+    data = exported(cisp)
+    row = row_of(editable(data)["Work plan"], "1.1.2")
+    cell = re.compile(rb'<c r="%s%d"(?: [^>]*?)?(?:/>|>.*?</c>)' % (CONTRACTS.encode(), row))
+    nan = b'<c r="%s%d" t="n"><v>%s</v></c>' % (CONTRACTS.encode(), row, stored.encode())
+    broken = with_sheet(data, lambda xml: cell.sub(nan, xml, 1))
+    assert broken != data
+    (problem,) = refusals(cisp, broken)
+    assert (problem.sheet, problem.row, problem.column, problem.value) == ("Work plan", row, CONTRACTS, stored)
+    assert problem.message == "The cell's stored value is not a number: retype the number, or clear the cell."
+
+    dataset = ActivityResource().export(Activity.objects.filter(work_plan=cisp))
+    first_cell = re.compile(rb'<c r="A2"(?: [^>]*?)?(?:/>|>.*?</c>)')
+    stored_cell = b'<c r="A2" t="n"><v>%s</v></c>' % stored.encode()
+    in_admin = with_sheet(SafeXLSX().export_data(dataset), lambda xml: first_cell.sub(stored_cell, xml, 1))
+    page = admin_upload(admin_client, in_admin)
+    assert page.context["form"].errors["import_file"][0] == (
+        f'sheet "Export", row 2, column A, value “{stored}”: The cell\'s stored value is not a number: retype the '
+        "number, or clear the cell."
+    )
+
+
+def test_a_text_cell_pointing_past_the_shared_strings_is_refused_naming_the_cell(cisp):
+    sheet = sheet_xml('<row r="1"><c r="B1" t="s"><v>7</v></c></row>')
+    (problem,) = refusals(cisp, workbook_of(sheet, f'<sst xmlns="{MAIN}"><si><t>Activity</t></si></sst>'.encode()))
+    assert (problem.row, problem.column, problem.value) == (1, "B", "7")
+    assert problem.message == "The cell refers to a text that the workbook does not hold: retype it."
 
 
 def test_an_admin_csv_is_still_read_when_within_every_limit(cisp):

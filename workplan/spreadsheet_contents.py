@@ -6,11 +6,14 @@ shared strings, a declared size of a million rows that a reader pads every row t
 parts a reader will load (the workbook's list of sheets, the sheet it reads, the shared
 strings, the styles) are read once as a stream through expat, with no DTD and so no entity,
 only counting. The first limit passed stops the reading and refuses the file: a refusal takes
-milliseconds and a few kilobytes whatever the file holds. The same pass refuses macro-enabled
-workbooks.
+milliseconds and a few kilobytes whatever the file holds.
+
+The same pass refuses macro-enabled workbooks, and a cell whose stored value does not match its
+type (`NaN` or `INF` in a number cell), naming the cell.
 """
 
 import posixpath
+import re
 import zipfile
 import zlib
 from collections.abc import Callable
@@ -33,13 +36,18 @@ SHARED_STRINGS_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheet
 MACRO_CONTENT_TYPES = ("macroenabled", "vbaproject", "macrosheet")
 # Elements are known by their local name, whatever their namespace prefix: python-calamine reads
 # them so, and the count must cover whatever a reader reads.
-CELL, TEXT, ROW, DIMENSION = range(1, 5)
-ELEMENTS = {"c": CELL, "is": TEXT, "t": TEXT, "v": TEXT, "f": TEXT, "row": ROW, "dimension": DIMENSION}
+CELL, TEXT, VALUE, ROW, DIMENSION = range(1, 6)
+ELEMENTS = {"c": CELL, "is": TEXT, "t": TEXT, "f": TEXT, "v": VALUE, "row": ROW, "dimension": DIMENSION}
+KEPT_VALUES = (None, "n", "s", "b", "d")  # cell types whose stored value a reader converts
 
 # Parts read whole by every reader (the list of sheets, relationships, styles) hold a few
 # hundred entries; Excel itself allows 64,000 cell formats. Far above both, far below harm.
 MAX_ELEMENTS_OF_SMALL_PARTS = 250_000
 CHUNK = 64 * 1024
+
+# A number as a number cell stores it; Excel and LibreOffice never write NaN or INF.
+NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\Z")
+ISO_DATE = re.compile(r"\d{4}-\d\d-\d\d(?:[T ][\d:.]+)?Z?\Z|[\d:.]+\Z")
 
 
 @dataclass(frozen=True)
@@ -128,7 +136,7 @@ def _check_archive(archive: zipfile.ZipFile, limits: WorkbookLimits, choose_shee
     kind, part = relationships.get(rid, ("", ""))
     if not kind.endswith(WORKSHEET_RELATIONSHIP) or part not in names:
         raise RefusedUpload(NOT_XLSX)
-    sheet = _Sheet(chosen, limits)
+    sheet = _Sheet(chosen, limits, strings.count)
     _parse(archive, part, sheet)
     checked.sheet = chosen
     return checked
@@ -282,11 +290,13 @@ def _column_numbers(columns: int) -> dict[str, int]:
 
 
 class _Sheet:
-    """Counts a sheet's rows, cells and characters of text as they stream past."""
+    """Counts a sheet's rows, cells and characters of text as they stream past, and checks each
+    stored value against its cell's type."""
 
-    def __init__(self, name: str, limits: WorkbookLimits):
+    def __init__(self, name: str, limits: WorkbookLimits, shared_strings: int):
         self.name = name
         self.limits = limits
+        self.shared_strings = shared_strings
         self.columns = _column_numbers(limits.columns)
         self.row = 0
         self.rows = 0
@@ -294,8 +304,10 @@ class _Sheet:
         self.cells_in_row = 0
         self.last_row = 0
         self.last_column = 0
+        self.cell_type = None
         self.characters = 0
         self.max_characters = limits.characters
+        self.kept: list[str] | None = None  # the text of the <v> being read, when it is checked
         self.in_text = False
 
     def refuse(self, message, *, row=None, column=None, value="") -> RefusedUpload:
@@ -317,19 +329,31 @@ class _Sheet:
             self._start_cell(attributes)
         elif kind == TEXT:
             self.in_text = True
+        elif kind == VALUE:
+            self.in_text = True
+            if self.cell_type in KEPT_VALUES:
+                self.kept = []
         elif kind == ROW:
             self._start_row(attributes)
         elif kind == DIMENSION:
             self._check_dimension(attributes.get("ref", ""))
 
     def end(self, name):
+        # A <v> holds no element: the end that follows its start is its own.
         self.in_text = False
+        if self.kept is not None:
+            text = "".join(self.kept)
+            self.kept = None
+            if text:
+                self._check_value(text)
 
     def text(self, data):
         if self.in_text:
             self.characters += len(data)
             if self.characters > self.max_characters:
                 raise too_much_text(self.max_characters)
+            if self.kept is not None:
+                self.kept.append(data)
 
     def _start_row(self, attributes):
         number = attributes.get("r")
@@ -370,6 +394,7 @@ class _Sheet:
             if column > self.limits.columns:
                 self._refuse_column(column)
         self.column = column
+        self.cell_type = attributes.get("t")
         if self.row > self.last_row or column > self.last_column:
             self.last_row = max(self.last_row, self.row)
             self.last_column = max(self.last_column, column)
@@ -436,3 +461,28 @@ class _Sheet:
                     "max_columns": self.limits.columns,
                 }
             )
+
+    def _check_value(self, value: str):
+        """The stored value of a number, shared text, true/false or date cell, which readers convert."""
+        kind = self.cell_type
+        text = value.strip()
+        if not text:  # a formula not yet calculated, or an empty cell
+            return
+        if kind is None or kind == "n":
+            if NUMBER.match(text):
+                return
+            message = _("The cell's stored value is not a number: retype the number, or clear the cell.")
+        elif kind == "s":
+            if text.isdigit() and int(text) < self.shared_strings:
+                return
+            message = _("The cell refers to a text that the workbook does not hold: retype it.")
+        elif kind == "b":
+            if text in ("0", "1"):
+                return
+            message = _("The cell's stored value is neither true nor false: retype it.")
+        else:
+            if ISO_DATE.match(text):
+                return
+            message = _("The cell's stored value is not a date: retype it.")
+        shown = value if len(value) <= 60 else value[:57] + "..."
+        raise self.refuse(message, row=self.row, column=self.column, value=shown)
