@@ -9,7 +9,8 @@ only counting. The first limit passed stops the reading and refuses the file: a 
 milliseconds and a few kilobytes whatever the file holds.
 
 The same pass refuses macro-enabled workbooks, and a cell whose stored value does not match its
-type (`NaN` or `INF` in a number cell), naming the cell.
+type (`NaN` or `INF` in a number cell), naming the cell; and it notes the formula cells of the
+sheet read, which a reader of cached values (python-calamine) cannot tell from typed values.
 """
 
 import posixpath
@@ -17,13 +18,14 @@ import re
 import zipfile
 import zlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from io import BytesIO
 from xml.parsers import expat
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+from openpyxl.formula.translate import Translator
 from openpyxl.utils import column_index_from_string, get_column_letter
 
 from workplan.spreadsheet_safety import MACROS, NOT_XLSX, RefusedUpload, check_upload_size, check_xlsx_archive
@@ -36,8 +38,8 @@ SHARED_STRINGS_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheet
 MACRO_CONTENT_TYPES = ("macroenabled", "vbaproject", "macrosheet")
 # Elements are known by their local name, whatever their namespace prefix: python-calamine reads
 # them so, and the count must cover whatever a reader reads.
-CELL, TEXT, VALUE, ROW, DIMENSION = range(1, 6)
-ELEMENTS = {"c": CELL, "is": TEXT, "t": TEXT, "f": TEXT, "v": VALUE, "row": ROW, "dimension": DIMENSION}
+CELL, TEXT, VALUE, ROW, FORMULA, DIMENSION = range(1, 7)
+ELEMENTS = {"c": CELL, "is": TEXT, "t": TEXT, "v": VALUE, "row": ROW, "f": FORMULA, "dimension": DIMENSION}
 KEPT_VALUES = (None, "n", "s", "b", "d")  # cell types whose stored value a reader converts
 
 # Parts read whole by every reader (the list of sheets, relationships, styles) hold a few
@@ -71,10 +73,12 @@ class WorkbookLimits:
 
 @dataclass
 class CheckedWorkbook:
-    """What the pass learnt: the sheets' names and the one to read."""
+    """What the pass learnt: the sheets' names, the one to read, and its formula cells."""
 
     sheet_names: list[str]
     sheet: str | None = None
+    # (row, column), both from 1 -> the formula as typed, with its "=".
+    formulas: dict[tuple[int, int], str] = field(default_factory=dict)
 
 
 def check_xlsx_upload(
@@ -139,6 +143,7 @@ def _check_archive(archive: zipfile.ZipFile, limits: WorkbookLimits, choose_shee
     sheet = _Sheet(chosen, limits, strings.count)
     _parse(archive, part, sheet)
     checked.sheet = chosen
+    checked.formulas = sheet.formulas()
     return checked
 
 
@@ -290,8 +295,8 @@ def _column_numbers(columns: int) -> dict[str, int]:
 
 
 class _Sheet:
-    """Counts a sheet's rows, cells and characters of text as they stream past, and checks each
-    stored value against its cell's type."""
+    """Counts a sheet's rows and cells as they stream past, checks each stored value against its
+    cell's type, and notes the formulas."""
 
     def __init__(self, name: str, limits: WorkbookLimits, shared_strings: int):
         self.name = name
@@ -307,8 +312,12 @@ class _Sheet:
         self.cell_type = None
         self.characters = 0
         self.max_characters = limits.characters
-        self.kept: list[str] | None = None  # the text of the <v> being read, when it is checked
+        self.kept: list[str] | None = None  # the text of the <v> or <f> being read, when it is kept
         self.in_text = False
+        self.formula: dict | None = None
+        self.found_formulas: dict[tuple[int, int], str] = {}
+        self.shared_formulas: dict[str, tuple[str, str]] = {}  # shared formula index -> (formula, its cell)
+        self.shared_uses: list[tuple[int, int, str]] = []
 
     def refuse(self, message, *, row=None, column=None, value="") -> RefusedUpload:
         return RefusedUpload(
@@ -335,16 +344,23 @@ class _Sheet:
                 self.kept = []
         elif kind == ROW:
             self._start_row(attributes)
+        elif kind == FORMULA:
+            self.in_text = True
+            self.kept = []
+            self.formula = attributes
         elif kind == DIMENSION:
             self._check_dimension(attributes.get("ref", ""))
 
     def end(self, name):
-        # A <v> holds no element: the end that follows its start is its own.
+        # A <v> or <f> holds no element: the end that follows the start of one is its own.
         self.in_text = False
         if self.kept is not None:
             text = "".join(self.kept)
             self.kept = None
-            if text:
+            if self.formula is not None:
+                self._note_formula(text, self.formula)
+                self.formula = None
+            elif text:
                 self._check_value(text)
 
     def text(self, data):
@@ -486,3 +502,29 @@ class _Sheet:
             message = _("The cell's stored value is not a date: retype it.")
         shown = value if len(value) <= 60 else value[:57] + "..."
         raise self.refuse(message, row=self.row, column=self.column, value=shown)
+
+    def _note_formula(self, text: str, attributes: dict):
+        cell = (self.row, self.column)
+        if attributes.get("t") == "shared" and "si" in attributes:
+            index = attributes["si"]
+            if index in self.shared_formulas:
+                self.shared_uses.append((*cell, index))
+                return
+            if text:
+                self.shared_formulas[index] = (f"={text}", _reference(self.row, self.column))
+        self.found_formulas[cell] = f"={text}"
+
+    def formulas(self) -> dict[tuple[int, int], str]:
+        """Every formula cell; a shared formula as it reads in each cell, as openpyxl gives it."""
+        formulas = self.found_formulas
+        for row, column, index in self.shared_uses:
+            text, origin = self.shared_formulas[index]
+            try:
+                formulas[(row, column)] = Translator(text, origin).translate_formula(_reference(row, column))
+            except Exception:  # a formula openpyxl cannot parse: as written in its first cell
+                formulas[(row, column)] = text
+        return formulas
+
+
+def _reference(row: int, column: int) -> str:
+    return f"{get_column_letter(column)}{row}"
