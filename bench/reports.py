@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/reports.py            # 5,000 activities, a table of timings
     .venv/bin/python bench/reports.py --json     # the same; the last line is one JSON object
-    .venv/bin/python bench/reports.py --n 2000 --repeat 5
+    .venv/bin/python bench/reports.py --n 2000 --repeat 5   # -n 2000 works too
 
 It builds a throwaway programme in a temporary SQLite file (migrated here, deleted at the end):
 `--n` activities spread over nine JP outputs and four agencies, three budget lines each, a
@@ -36,7 +36,7 @@ PROJECT = Path(__file__).resolve().parent.parent
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--n", type=int, default=5000, help="number of activities (default 5000)")
+    parser.add_argument("-n", "--n", dest="n", type=int, default=5000, help="number of activities (default 5000)")
     parser.add_argument("--repeat", type=int, default=5, help="runs of each measure; the best counts (default 5)")
     parser.add_argument("--json", action="store_true", help="print one JSON object as the last line")
     args = parser.parse_args()

@@ -237,6 +237,18 @@ WORKBOOK_MAX_ROWS = envint("WORKBOOK_MAX_ROWS", "20000")
 WORKBOOK_MAX_ZIP_ENTRIES = envint("WORKBOOK_MAX_ZIP_ENTRIES", "500")
 WORKBOOK_MAX_UNCOMPRESSED_BYTES = envint("WORKBOOK_MAX_UNCOMPRESSED_BYTES", str(200 * 1024 * 1024))
 WORKBOOK_MAX_COMPRESSION_RATIO = envint("WORKBOOK_MAX_COMPRESSION_RATIO", "100")
+# What the sheet read may hold, counted in one streaming pass before a spreadsheet library reads it
+# (workplan.spreadsheet_contents). A work plan of 20,000 rows uses 22 columns (40 at most with
+# every budget category): 100 columns leave room for notes; 2,000,000 cells is 20,000 rows x 100
+# columns, the grid a reader builds; 200,000 different texts and 20,000,000 characters are about
+# ten texts of 100 characters per row, beyond what a 10 MB upload of real text holds.
+WORKBOOK_MAX_COLUMNS = envint("WORKBOOK_MAX_COLUMNS", "100")
+WORKBOOK_MAX_CELLS = envint("WORKBOOK_MAX_CELLS", "2000000")
+WORKBOOK_MAX_SHARED_STRINGS = envint("WORKBOOK_MAX_SHARED_STRINGS", "200000")
+WORKBOOK_MAX_TEXT_CHARACTERS = envint("WORKBOOK_MAX_TEXT_CHARACTERS", "20000000")
+# The admin's import saves row by row (about 50 to 100 rows a second with the history): 5,000 rows
+# stay within a worker's request timeout; a whole CISP year has 170 budget lines.
+ADMIN_IMPORT_MAX_ROWS = envint("ADMIN_IMPORT_MAX_ROWS", "5000")
 
 # Admin import needs the "import_<model>" permission, created by data migrations of each app.
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from workplan.models import WorkPlan
-from workplan.spreadsheet_safety import validate_upload_size
+from workplan.spreadsheet_safety import validate_not_macro_enabled, validate_upload_size
 
 
 class WorkPlanImportForm(forms.Form):
@@ -11,7 +11,7 @@ class WorkPlanImportForm(forms.Form):
         label=_("Workbook (.xlsx)"),
         help_text=_("The workbook as exported here, edited in Excel or LibreOffice."),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
-        validators=[validate_upload_size],
+        validators=[validate_upload_size, validate_not_macro_enabled],
     )
 
     def __init__(self, *args, work_plans, **kwargs):

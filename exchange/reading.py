@@ -1,18 +1,19 @@
-"""Reading untrusted workbooks: the checks made before openpyxl opens a file, and the
-lenient reading of what people type into cells."""
+"""Reading untrusted workbooks: the checks made before a file is opened, the sheet read with
+python-calamine, and the lenient reading of what people type into cells."""
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 from io import BytesIO
 
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
-from openpyxl.workbook import Workbook
+from python_calamine import CalamineWorkbook
 
 from budgets.money import CENT, round_to_cent
 from exchange.layout import QUARTER_MARKS, normalise
-from workplan.spreadsheet_safety import NOT_XLSX, RefusedUpload, check_upload_size, check_xlsx_archive
+from workplan.spreadsheet_contents import check_xlsx_upload
+from workplan.spreadsheet_safety import NOT_XLSX, RefusedUpload, located
 
 # Far above any budget line; keeps a typo such as "1e30" from reaching the database.
 MAX_AMOUNT = Decimal("1000000000000")
@@ -31,16 +32,7 @@ class Problem:
     value: str = ""
 
     def __str__(self) -> str:
-        place = []
-        if self.sheet:
-            place.append(_('sheet "%(sheet)s"') % {"sheet": self.sheet})
-        if self.row:
-            place.append(_("row %(row)s") % {"row": self.row})
-        if self.column:
-            place.append(_("column %(column)s") % {"column": self.column})
-        if self.value:
-            place.append(_("value “%(value)s”") % {"value": self.value})
-        return f"{', '.join(place)}: {self.message}" if place else self.message
+        return located(self.message, sheet=self.sheet, row=self.row, column=self.column, value=self.value)
 
 
 class UnreadableWorkbook(Exception):
@@ -49,23 +41,67 @@ class UnreadableWorkbook(Exception):
         self.problem = problem
 
 
-def open_workbook(data: bytes) -> Workbook:
-    """Open an uploaded .xlsx read-only, after checking its size and its archive.
+@dataclass
+class Sheet:
+    """The sheet an import reads, as values."""
 
-    openpyxl parses XML through defusedxml (installed), which refuses entity expansion; the
-    archive checks stop a small file that unpacks to gigabytes before anything is unpacked.
+    name: str | None  # None when the workbook has no such sheet
+    workbook_sheets: list[str]
+    # From row 1 and column A, every row as wide as the widest: empty cells None, a formula cell
+    # its formula ("=SUM(K5:S5)"), numbers as float, dates as datetime, as openpyxl gives them.
+    rows: list[list] = field(default_factory=list)
+
+
+def read_sheet(data: bytes, *, choose_sheet: Callable[[list[str]], str | None]) -> Sheet:
+    """Read the sheet `choose_sheet` picks from an uploaded .xlsx, after checking its size, its
+    archive and what the sheet holds (workplan.spreadsheet_contents), with python-calamine.
+
+    The checks stop a small file that unpacks to gigabytes, or to millions of cells, before
+    anything is unpacked; calamine (Rust) then reads the sheet about twenty times faster than
+    openpyxl, but gives a formula's last calculated value: the formulas come from the checks'
+    pass over the same sheet.
     """
     if not data:
         raise UnreadableWorkbook(Problem(_("The file is empty.")))
     try:
-        check_upload_size(len(data))
-        check_xlsx_archive(data)
+        checked = check_xlsx_upload(data, choose_sheet=choose_sheet)
     except RefusedUpload as refusal:
-        raise UnreadableWorkbook(Problem(str(refusal))) from None
+        raise UnreadableWorkbook(
+            Problem(refusal.message, sheet=refusal.sheet, row=refusal.row, column=refusal.column, value=refusal.value)
+        ) from None
+    sheet = Sheet(name=checked.sheet, workbook_sheets=checked.sheet_names)
+    if checked.sheet is None:
+        return sheet
     try:
-        return load_workbook(BytesIO(data), read_only=True, data_only=False)
-    except Exception:  # openpyxl raises many kinds on a damaged file; all mean the same to the user.
+        workbook = CalamineWorkbook.from_filelike(BytesIO(data))
+        try:
+            values = workbook.get_sheet_by_name(checked.sheet).to_python(skip_empty_area=False)
+        finally:
+            workbook.close()
+    except Exception:  # calamine raises several kinds on a damaged file; all mean the same to the user.
         raise UnreadableWorkbook(Problem(str(NOT_XLSX))) from None
+    sheet.rows = _as_openpyxl_reads(values, checked.formulas)
+    return sheet
+
+
+def _as_openpyxl_reads(rows: list[list], formulas: dict[tuple[int, int], str]) -> list[list]:
+    """calamine's values as openpyxl read them before: None for an empty cell, a datetime for a
+    date, each formula cell its formula (calamine leaves out a formula never calculated)."""
+    rows = [[None if value == "" else value for value in row] for row in rows]
+    width = len(rows[0]) if rows else 0
+    for row in rows:
+        for index, value in enumerate(row):
+            if type(value) is date:
+                row[index] = datetime.combine(value, time())
+    for (number, column), formula in formulas.items():
+        if column > width:
+            for row in rows:
+                row.extend([None] * (column - width))
+            width = column
+        while len(rows) < number:
+            rows.append([None] * width)
+        rows[number - 1][column - 1] = formula
+    return rows
 
 
 def as_text(value) -> str:

@@ -3,7 +3,8 @@ with the history."""
 
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -48,7 +49,12 @@ def import_work_plan(*, plan: ImportPlan, user=None, seen_versions: dict[int, in
         activity = Activity(work_plan=plan.work_plan, code=planned.code, **planned.values)
         activity.full_clean(exclude=NOT_REVALIDATED, validate_unique=False, validate_constraints=False)
         new_activities.append(activity)
-    new_activities = create_with_history(Activity, new_activities, user=user, reason=reason)
+    try:
+        # A savepoint: after a refused insert the database still answers which activities collided.
+        with transaction.atomic():
+            new_activities = create_with_history(Activity, new_activities, user=user, reason=reason)
+    except IntegrityError:
+        raise _created_meanwhile(plan, created) from None
     for planned, activity in zip(created, new_activities, strict=True):
         planned.existing = activity
 
@@ -87,10 +93,37 @@ def _refuse_if_edited_meanwhile(changed, seen_versions: dict[int, int] | None) -
         planned.label for planned in changed if seen_versions.get(planned.existing.pk) != current[planned.existing.pk]
     ]
     if edited:
-        raise ImportRefused(
-            _("These activities were changed by someone else meanwhile; upload the file again: %(activities)s")
-            % {"activities": "; ".join(edited)}
-        )
+        raise _edited_meanwhile(edited)
+
+
+def _created_meanwhile(plan: ImportPlan, created) -> ImportRefused:
+    """Another import (or the admin) created some of the activities this one creates, after
+    this one read the work plan: the same answer as for an activity changed meanwhile."""
+    codes = [planned.code for planned in created if planned.code]
+    titles = [planned.values["title"] for planned in created if not planned.code]
+    taken = set(
+        Activity.objects.filter(work_plan=plan.work_plan)
+        .filter(Q(code__in=codes) | Q(code="", title__in=titles))
+        .values_list("code", "title")
+        .order_by()
+    )
+    taken_codes = {code for code, _title in taken if code}
+    taken_titles = {title for code, title in taken if not code}
+    labels = [
+        planned.label
+        for planned in created
+        if (planned.code in taken_codes if planned.code else planned.values["title"] in taken_titles)
+    ]
+    if not labels:
+        return ImportRefused(_("The work plan was changed by someone else meanwhile; upload the file again."))
+    return _edited_meanwhile(labels)
+
+
+def _edited_meanwhile(labels: list[str]) -> ImportRefused:
+    return ImportRefused(
+        _("These activities were changed by someone else meanwhile; upload the file again: %(activities)s")
+        % {"activities": "; ".join(labels)}
+    )
 
 
 def _replace_budget_lines(plan: ImportPlan, planned_activities, user, reason: str) -> None:

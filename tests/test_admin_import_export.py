@@ -173,3 +173,22 @@ def test_no_role_holds_the_admin_import_permissions(cisp, role):
 def test_the_admin_work_plan_list_links_to_the_workbook(cisp, admin_client):
     page = admin_client.get(reverse("admin:workplan_workplan_changelist")).content.decode()
     assert reverse("exchange:export", args=["00067193", cisp.year]) in page
+
+
+def test_an_admin_upload_refused_for_its_rows_is_not_kept(cisp, admin_client, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    dataset = IndicatorResultResource().export(IndicatorResult.objects.order_by("pk")[:1])
+    row = {**dataset.dict[0], "women": "1", "men": "1"}  # does not add up to the total
+    rows = tablib.Dataset(list(row.values()), headers=dataset.headers)
+    before = list(IndicatorResult.objects.values_list("pk", "women", "men"))
+
+    page = admin_client.post(
+        reverse("admin:outcomes_indicatorresult_import"),
+        {"resource": 0, "format": 0, "import_file": SimpleUploadedFile("results.csv", rows.export("csv").encode())},
+    )
+
+    assert page.status_code == 200
+    assert page.context["result"].has_validation_errors()
+    assert "confirm_form" not in page.context
+    assert not any((tmp_path / "django-import-export").iterdir())
+    assert list(IndicatorResult.objects.values_list("pk", "women", "men")) == before

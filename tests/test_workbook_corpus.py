@@ -1,14 +1,18 @@
 """Broken workbooks: each is refused with a message that says what to fix and where, and
 the database is left exactly as it was."""
 
+import re
 import zipfile
+from datetime import datetime
 from io import BytesIO
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from openpyxl import load_workbook
 
-from exchange.workplan_import import plan_work_plan_import
+from exchange.reading import read_amount, read_sheet
+from exchange.workplan_import import plan_work_plan_import, work_plan_sheet
 from tests.workbooks import (
     AGENCY,
     CODE,
@@ -20,6 +24,7 @@ from tests.workbooks import (
     TITLE,
     database_dump,
     editable,
+    exported,
     row_of,
     saved,
     zip_of,
@@ -172,3 +177,79 @@ def test_a_problem_reads_as_sheet_row_column_and_value(cisp, cisp_workbook):
     assert str(plan.problems[0]) == (
         'sheet "Work plan", row 6, column M (Contracts), value “-5”: A budget amount cannot be negative.'
     )
+
+
+# --- read with python-calamine: values as openpyxl gave them, formulas still seen ----------------
+
+
+def _with_sheet_xml(data: bytes, change) -> bytes:
+    entries = {}
+    with zipfile.ZipFile(BytesIO(data)) as archive:
+        for name in archive.namelist():
+            entries[name] = archive.read(name)
+    entries["xl/worksheets/sheet1.xml"] = change(entries["xl/worksheets/sheet1.xml"])
+    return zip_of(entries)
+
+
+def _replace_cell(column: str, row: int, cell: str):
+    pattern = re.compile(rb'<c r="%s%d"(?: [^>]*?)?(?:/>|>.*?</c>)' % (column.encode(), row))
+    return lambda xml: pattern.sub(cell.encode(), xml, 1)
+
+
+def test_the_sheet_reads_as_openpyxl_read_it(cisp):
+    def change(sheet):
+        row = row_of(sheet, "1.1.2")
+        sheet.cell(row, _index("A")).value = datetime(2009, 12, 31)  # a date typed as annual target
+        sheet.cell(row, _index(INT_PERSONNEL)).value = 1234.56
+        sheet.cell(row, _index(CONTRACTS)).value = 7
+        sheet.cell(row, _index("V")).value = "=CONCATENATE(B5, C5)"
+        sheet.cell(row + 1, _index(Q1)).value = True
+
+    data = edit(change)(exported(cisp))
+    data = _with_sheet_xml(data, _replace_cell("L", 6, '<c r="L6" t="n"><v>0.30000000000000004</v></c>'))
+    workbook = load_workbook(BytesIO(data), read_only=True)
+    sheet = workbook["Work plan"]
+    sheet.reset_dimensions()
+    expected = [list(row) for row in sheet.iter_rows(values_only=True)]
+    workbook.close()
+    width = max(len(row) for row in expected)
+    expected = [row + [None] * (width - len(row)) for row in expected]
+
+    rows = read_sheet(data, choose_sheet=work_plan_sheet).rows
+
+    assert len(rows) == len(expected)
+    for number, (row, before) in enumerate(zip(rows, expected, strict=True), start=1):
+        assert row[: len(before)] == before, number
+        assert [read_amount_or_error(value) for value in row] == [read_amount_or_error(value) for value in before]
+
+
+def read_amount_or_error(value):
+    try:
+        return read_amount(value)
+    except ValueError as error:
+        return str(error)
+
+
+def test_a_formula_calculated_by_a_spreadsheet_program_is_still_refused_in_an_amount_cell(cisp):
+    data = exported(cisp)
+    row = row_of(editable(data)["Work plan"], "1.1.2")
+    calculated = _replace_cell(CONTRACTS, row, f'<c r="{CONTRACTS}{row}"><f>100+200</f><v>300</v></c>')
+    plan = plan_work_plan_import(work_plan=cisp, data=_with_sheet_xml(data, calculated))
+    (problem,) = plan.problems
+    assert (problem.row, problem.column, problem.value) == (row, "M (Contracts)", "=100+200")
+    assert problem.message.startswith("A formula: type the amount")
+
+
+def test_a_shared_formula_is_refused_in_every_cell_that_uses_it_as_it_reads_there(cisp):
+    data = exported(cisp)
+    first = row_of(editable(data)["Work plan"], "1.1.2")
+    master = f'<c r="M{first}"><f t="shared" si="0" ref="M{first}:M{first + 1}">K{first}*2</f><v>2</v></c>'
+    follower = f'<c r="M{first + 1}"><f t="shared" si="0"/><v>4</v></c>'
+    shared = _with_sheet_xml(
+        data, lambda xml: _replace_cell("M", first + 1, follower)(_replace_cell("M", first, master)(xml))
+    )
+    plan = plan_work_plan_import(work_plan=cisp, data=shared)
+    assert [(problem.row, problem.value) for problem in plan.problems] == [
+        (first, f"=K{first}*2"),
+        (first + 1, f"=K{first + 1}*2"),
+    ]

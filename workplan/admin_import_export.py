@@ -4,6 +4,8 @@ all-or-nothing imports recorded in the history."""
 
 from io import BytesIO
 
+import tablib
+from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import resources
@@ -11,15 +13,19 @@ from import_export.admin import ImportExportMixin
 from import_export.formats import base_formats
 from import_export.forms import ImportForm
 from import_export.widgets import ForeignKeyWidget
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 
+from workplan.spreadsheet_contents import check_xlsx_upload
 from workplan.spreadsheet_safety import (
+    NOT_CSV,
+    ZIP_SIGNATURE,
     RefusedUpload,
+    check_csv_size,
     check_upload_size,
-    check_xlsx_archive,
     escape_for_csv,
     remove_abandoned_uploads,
     text_cell,
+    validate_not_macro_enabled,
     validate_upload_size,
 )
 
@@ -29,8 +35,21 @@ ADMIN_UPLOAD_FOLDER = "django-import-export"
 
 
 class SafeCSV(base_formats.CSV):
+    """Reads a file only after the size and row checks; writes values a spreadsheet would run
+    as formulas with a leading apostrophe."""
+
     def create_dataset(self, in_stream):
-        check_upload_size(len(in_stream.encode() if isinstance(in_stream, str) else in_stream))
+        data = in_stream.encode() if isinstance(in_stream, str) else in_stream
+        if data.startswith(ZIP_SIGNATURE):
+            # A workbook named .csv, or CSV picked for a workbook: read as what it is.
+            return SafeXLSX().create_dataset(data)
+        check_upload_size(len(data))
+        if isinstance(in_stream, bytes):
+            try:
+                in_stream = in_stream.decode(self.encoding or "utf-8-sig")
+            except UnicodeDecodeError:
+                raise RefusedUpload(NOT_CSV) from None
+        check_csv_size(in_stream, max_rows=settings.ADMIN_IMPORT_MAX_ROWS)
         return super().create_dataset(in_stream)
 
     def export_data(self, dataset, **kwargs):
@@ -45,9 +64,27 @@ class SafeXLSX(base_formats.XLSX):
     Reads a file only after the checks the work plan import makes (size, zip bomb)."""
 
     def create_dataset(self, in_stream):
-        check_upload_size(len(in_stream))
-        check_xlsx_archive(in_stream)
-        return super().create_dataset(in_stream)
+        checked = check_xlsx_upload(in_stream, max_rows=settings.ADMIN_IMPORT_MAX_ROWS)
+        # The sheet checked (the active one), every row as wide as the header row: a row whose
+        # last cells are empty is shorter in the file, and tablib refuses rows of unequal width.
+        workbook = load_workbook(BytesIO(in_stream), read_only=True, data_only=True)
+        try:
+            sheet = workbook[checked.sheet]
+            sheet.reset_dimensions()
+            rows = sheet.iter_rows(values_only=True)
+            headers = list(next(rows, ()))
+            while headers and headers[-1] is None:
+                headers.pop()
+            dataset = tablib.Dataset(headers=headers)
+            width = len(headers)
+            skip_blank = getattr(settings, "IMPORT_EXPORT_IMPORT_IGNORE_BLANK_LINES", False)
+            for row in rows:
+                values = [*row[:width], *[None] * (width - len(row))]
+                if not (skip_blank and all(value is None for value in values)):
+                    dataset.append(values)
+        finally:
+            workbook.close()
+        return dataset
 
     def export_data(self, dataset, **kwargs):
         workbook = Workbook(write_only=True)
@@ -117,12 +154,12 @@ class HistoryModelResource(resources.ModelResource):
 
 
 class SizeLimitedImportForm(ImportForm):
-    """Refuses a file over the upload limit before django-import-export reads it into memory
-    and keeps a copy of it."""
+    """Refuses a file over the upload limit, or named as a macro-enabled workbook, before
+    django-import-export reads it into memory and keeps a copy of it."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["import_file"].validators.append(validate_upload_size)
+        self.fields["import_file"].validators += [validate_upload_size, validate_not_macro_enabled]
 
 
 class SafeImportExportMixin(ImportExportMixin):
@@ -137,11 +174,20 @@ class SafeImportExportMixin(ImportExportMixin):
         remove_abandoned_uploads(ADMIN_UPLOAD_FOLDER)
         return super().write_to_tmp_storage(import_file, input_format)
 
+    def import_action(self, request, **kwargs):
+        response = super().import_action(request, **kwargs)
+        # django-import-export stores an upload before reading it, and keeps it for the
+        # confirmation: one that cannot be confirmed (unreadable, refused, rows with errors) is not kept.
+        context = getattr(response, "context_data", None) or {}
+        form = context.get("form")
+        if form is not None and "confirm_form" not in context:
+            # The uploaded file itself: a field with an error is no longer in cleaned_data.
+            stored_as = getattr(form.files.get("import_file"), "tmp_storage_name", None)
+            if stored_as:
+                self.get_tmp_storage_class()(name=stored_as, **self.get_tmp_storage_class_kwargs()).remove()
+        return response
+
     def add_data_read_fail_error_to_form(self, form, e):
-        # The upload was stored before it was read: a file that cannot be read is not kept.
-        stored_as = getattr(form.cleaned_data.get("import_file"), "tmp_storage_name", None)
-        if stored_as:
-            self.get_tmp_storage_class()(name=stored_as, **self.get_tmp_storage_class_kwargs()).remove()
         if isinstance(e, RefusedUpload):
             form.add_error("import_file", str(e))
         else:

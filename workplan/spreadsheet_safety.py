@@ -3,6 +3,7 @@
 the clean-up of uploads left unconfirmed, and user text written so that no spreadsheet program
 runs it as a formula."""
 
+import re
 import zipfile
 from datetime import timedelta
 from io import BytesIO
@@ -20,6 +21,18 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 # Spreadsheet programs run a cell starting with one of these as a formula (OWASP "CSV injection").
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 NOT_XLSX = gettext_lazy("The file is not a readable Excel workbook (.xlsx). Save it from Excel as .xlsx and retry.")
+NOT_CSV = gettext_lazy(
+    'The file is not CSV text in UTF-8. Save it from Excel as "CSV UTF-8", or as an Excel workbook (.xlsx), and retry.'
+)
+MACROS = gettext_lazy(
+    "The workbook contains macros (a macro-enabled workbook, .xlsm), which are not accepted: save it as "
+    '"Excel Workbook (.xlsx)" and upload that.'
+)
+MACRO_ENABLED_EXTENSIONS = (".xlsm", ".xltm", ".xlam")
+# Every .xlsx, like every zip archive, starts so.
+ZIP_SIGNATURE = b"PK\x03\x04"
+# A quoted CSV field, which may hold commas and line breaks; possessive, so it never backtracks.
+QUOTED_CSV_FIELD = re.compile(r'"(?:[^"]|"")*+"')
 
 
 # An upload kept between preview and confirm and not confirmed within a day is abandoned.
@@ -38,7 +51,31 @@ def remove_abandoned_uploads(folder: str) -> None:
 
 
 class RefusedUpload(ValueError):
-    """An upload refused before it is parsed; the message tells the user why."""
+    """An upload refused before it is parsed; the message tells the user why, and where when
+    it is about one row or cell."""
+
+    def __init__(self, message, *, sheet: str = "", row: int | None = None, column: str = "", value: str = ""):
+        super().__init__(str(message))
+        self.message = str(message)
+        self.sheet, self.row, self.column, self.value = sheet, row, column, value
+
+    def __str__(self) -> str:
+        return located(self.message, sheet=self.sheet, row=self.row, column=self.column, value=self.value)
+
+
+def located(message: str, *, sheet: str = "", row: int | None = None, column: str = "", value: str = "") -> str:
+    """A message about one place of a file as users read it:
+    'sheet "Work plan", row 6, column M (Contracts), value “-5”: A budget amount cannot be negative.'"""
+    place = []
+    if sheet:
+        place.append(_('sheet "%(sheet)s"') % {"sheet": sheet})
+    if row:
+        place.append(_("row %(row)s") % {"row": row})
+    if column:
+        place.append(_("column %(column)s") % {"column": column})
+    if value:
+        place.append(_("value “%(value)s”") % {"value": value})
+    return f"{', '.join(place)}: {message}" if place else message
 
 
 def check_upload_size(size: int) -> None:
@@ -56,6 +93,17 @@ def validate_upload_size(upload) -> None:
         check_upload_size(upload.size)
     except RefusedUpload as refusal:
         raise forms.ValidationError(str(refusal)) from None
+
+
+def validate_not_macro_enabled(upload) -> None:
+    """For a form's file field: a macro-enabled workbook is refused by its name; what it holds
+    is checked when it is read (workplan.spreadsheet_contents)."""
+    if is_macro_enabled_name(upload.name or ""):
+        raise forms.ValidationError(str(MACROS))
+
+
+def is_macro_enabled_name(name: str) -> bool:
+    return name.lower().endswith(MACRO_ENABLED_EXTENSIONS)
 
 
 def check_xlsx_archive(data: bytes) -> None:
@@ -89,6 +137,32 @@ def check_xlsx_archive(data: bytes) -> None:
     names = {entry.filename for entry in entries}
     if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
         raise RefusedUpload(NOT_XLSX)
+    # Two parts of one name (or of names that differ only in case or slashes): readers may pick
+    # different ones, so the part checked would not be the part read.
+    if len({name.replace("\\", "/").casefold() for name in names}) != len(entries):
+        raise RefusedUpload(NOT_XLSX)
+
+
+def check_csv_size(text: str, *, max_rows: int) -> None:
+    """Refuse CSV text of more than `max_rows` records (its header included) or a record of
+    more than WORKBOOK_MAX_COLUMNS fields, counted on the text itself before the csv module
+    builds a list of every field of every row."""
+    unquoted = QUOTED_CSV_FIELD.sub("", text)
+    lines = unquoted.splitlines()
+    if len(lines) > max_rows:
+        raise RefusedUpload(
+            _("The file has more than %(limit)s rows, the most accepted; split it and import the parts one by one.")
+            % {"limit": f"{max_rows:,}"},
+            row=max_rows + 1,
+        )
+    columns = settings.WORKBOOK_MAX_COLUMNS
+    for number, line in enumerate(lines, start=1):
+        if line.count(",") >= columns:
+            raise RefusedUpload(
+                _("This row holds more than %(limit)s fields; at most %(limit)s columns are accepted.")
+                % {"limit": columns},
+                row=number,
+            )
 
 
 def spreadsheet_text(value: str) -> str:

@@ -9,6 +9,7 @@ from exchange.services import ImportRefused, import_work_plan
 from exchange.workplan_import import plan_work_plan_import
 from workplan.management.work_plan_argument import add_work_plan_arguments, work_plan_from_options
 from workplan.permissions import can_import_work_plans
+from workplan.spreadsheet_safety import MACROS, is_macro_enabled_name
 
 
 class Command(BaseCommand):
@@ -33,6 +34,8 @@ class Command(BaseCommand):
                 raise CommandError(_("There is no user %(user)s.") % {"user": user}) from None
             if not can_import_work_plans(author, work_plan.programme):
                 raise CommandError(_("%(user)s may not import work plans.") % {"user": user})
+        if is_macro_enabled_name(path):
+            raise CommandError(str(MACROS))
         try:
             data = Path(path).read_bytes()
         except OSError as error:
