@@ -1,20 +1,27 @@
 from decimal import Decimal
 
+from django.contrib import messages
 from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views import View
+from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 
 from exchange.cells import XLSX_CONTENT_TYPE
 from outcomes.models import plain_number
 from reports import charts
 from reports.selectors import QuarterlyReport, quarterly_report
+from reports.services import approve_report
+from reports.snapshot import report_from_json
 from reports.workbook import workbook_bytes, workbook_filename
-from workplan.models import WorkPlan
+from workplan.models import ReportApproval, WorkPlan
 from workplan.periods import QUARTERS, current_quarter, report_period
-from workplan.permissions import can_export, require_export
+from workplan.permissions import can_approve_report, can_export, require_export, require_report_approval
+from workplan.reporting import CycleError, unaccepted_agencies
 
 
 class ReportIndexView(TemplateView):
@@ -35,6 +42,7 @@ class ReportMixin:
     year to date up to the current quarter, of the URL's programme."""
 
     year_to_date = False
+    approval = None
 
     def get_report(self) -> QuarterlyReport:
         work_plan = WorkPlan.objects.filter(programme=self.request.programme, year=self.kwargs["year"]).first()
@@ -47,6 +55,14 @@ class ReportMixin:
             quarter = self.kwargs["quarter"]
             if quarter not in QUARTERS:
                 raise Http404(_("A year has quarters 1 to 4."))
+            # Once the PMC approved it, the report is the one approved, whatever changed since.
+            self.approval = (
+                ReportApproval.objects.filter(work_plan=work_plan, quarter=quarter)
+                .select_related("approved_by")
+                .first()
+            )
+            if self.approval is not None:
+                return report_from_json(self.approval.snapshot, work_plan)
         return quarterly_report(work_plan, report_period(work_plan, quarter, year_to_date=self.year_to_date))
 
 
@@ -62,6 +78,16 @@ class QuarterlyReportView(ReportMixin, TemplateView):
             "period": report.period,
             "charts": report_charts(report),
             "quarters": QUARTERS,
+            **self.approval_context(report),
+        }
+
+    def approval_context(self, report: QuarterlyReport) -> dict:
+        if report.period.year_to_date:
+            return {}
+        return {
+            "approval": self.approval,
+            "may_approve": self.approval is None and can_approve_report(self.request.user, self.request.programme),
+            "not_accepted": [] if self.approval else unaccepted_agencies(report.work_plan, report.period.quarter),
         }
 
 
@@ -69,7 +95,13 @@ class QuarterlyReportWorkbookView(ReportMixin, View):
     def get(self, request, *args, **kwargs):
         require_export(request)
         report = self.get_report()
-        response = HttpResponse(workbook_bytes(report), content_type=XLSX_CONTENT_TYPE)
+        note = ""
+        if self.approval is not None:
+            note = _("Approved by the PMC: %(by)s, %(when)s. The figures are as approved.") % {
+                "by": self.approval.approved_by,
+                "when": date_format(timezone.localtime(self.approval.approved_at), "DATETIME_FORMAT"),
+            }
+        response = HttpResponse(workbook_bytes(report, approval_note=note), content_type=XLSX_CONTENT_TYPE)
         response["Content-Disposition"] = f'attachment; filename="{workbook_filename(report)}"'
         return response
 
@@ -96,3 +128,23 @@ def report_charts(report: QuarterlyReport) -> dict[str, SafeString]:
             value_format=lambda value: plain_number(Decimal(value)),
         ),
     }
+
+
+@require_POST
+def approve_quarterly_report(request, year, quarter):
+    """The PMC approves the joint report of a quarter once every agency's quarter is accepted."""
+    require_report_approval(request)
+    work_plan = get_object_or_404(WorkPlan, programme=request.programme, year=year)
+    work_plan.programme = request.programme
+    if quarter not in QUARTERS:
+        raise Http404(_("A year has quarters 1 to 4."))
+    try:
+        approve_report(work_plan=work_plan, quarter=quarter, user=request.user)
+    except CycleError as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(
+            request,
+            _("The report for Q%(quarter)s is approved; it shows its figures as approved.") % {"quarter": quarter},
+        )
+    return redirect("reports:quarter", request.programme.mptf_project_id, year, quarter)
