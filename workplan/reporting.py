@@ -94,14 +94,14 @@ def quarter_of(programme: Programme, day: date) -> tuple[WorkPlan, int] | None:
 # What an agency reports
 
 
-def activities_to_report(work_plan: WorkPlan, agency_id: int, quarter: int) -> list[Activity]:
-    """The agency's activities planned in the quarter, and those planned earlier that were still open
-    at its start (their last status reported before it is neither completed nor cancelled)."""
-    candidates = list(
-        Activity.objects.filter(planned_in(*range(1, quarter + 1)), work_plan=work_plan, agency_id=agency_id)
-        .select_related("output")
-        .order_by("sort_key")
-    )
+def activities_to_report(work_plan: WorkPlan, agency_id: int | None, quarter: int) -> list[Activity]:
+    """The agency's activities (every agency's with None) planned in the quarter, and those planned
+    earlier that were still open at its start (their last status reported before it is neither
+    completed nor cancelled): two queries."""
+    candidates = Activity.objects.filter(planned_in(*range(1, quarter + 1)), work_plan=work_plan)
+    if agency_id is not None:
+        candidates = candidates.filter(agency_id=agency_id)
+    candidates = list(candidates.select_related("output", "agency").order_by("sort_key"))
     earlier: dict[int, tuple[int, str]] = {}
     for activity_id, reported_quarter, status in ActivityProgress.objects.filter(
         activity__in=[a.pk for a in candidates], quarter__lt=quarter
@@ -264,17 +264,15 @@ def reopen(*, submission: Submission, user, reason: str) -> Submission:
 
 
 def unaccepted_agencies(work_plan: WorkPlan, quarter: int) -> list[Agency]:
-    """The agencies with activities to report in the quarter whose submission is not accepted."""
+    """The agencies with activities to report in the quarter whose submission is not accepted: three
+    queries."""
     accepted = set(
         Submission.objects.filter(work_plan=work_plan, quarter=quarter, status=Status.ACCEPTED).values_list(
             "agency_id", flat=True
         )
     )
-    return [
-        agency
-        for agency in reporting_agencies(work_plan)
-        if agency.pk not in accepted and activities_to_report(work_plan, agency.pk, quarter)
-    ]
+    reporting = {activity.agency for activity in activities_to_report(work_plan, None, quarter)}
+    return sorted((agency for agency in reporting if agency.pk not in accepted), key=lambda agency: agency.code)
 
 
 # Locks
