@@ -8,10 +8,10 @@ from django.views.decorators.http import require_http_methods
 
 from outcomes.forms import IndicatorResultForm
 from outcomes.models import Indicator, IndicatorResult
-from outcomes.selectors import agencies_reporting_on, indicator_progress
+from outcomes.selectors import IndicatorProgress, agencies_reporting_on, indicator_progress
 from workplan.models import Agency, Partner, Programme
 from workplan.permissions import can_enter_results
-from workplan.reporting import PeriodLocked, refuse_locked_result
+from workplan.reporting import PeriodLocked, is_published, refuse_locked_result
 
 
 def indicator_list(request):
@@ -76,10 +76,20 @@ def public_factsheet(request):
     """The programme's key figures and results for anyone, like the MPTF Office factsheet."""
     programme = request.programme
     results_by_outcome = {}
+    reporting = agencies_reporting_on(programme)
     for row in indicator_progress(programme):
-        if row.latest is not None:
+        # Only results the coordinator accepted (or dated outside the reporting cycle) are public.
+        latest = next(
+            (
+                result
+                for result in sorted(row.indicator.results.all(), key=lambda result: result.as_of, reverse=True)
+                if is_published(programme, reporting[row.indicator.pk], result.as_of)
+            ),
+            None,
+        )
+        if latest is not None:
             outcome = row.indicator.outcome or row.indicator.output.outcome
-            results_by_outcome.setdefault(outcome, []).append(row)
+            results_by_outcome.setdefault(outcome, []).append(IndicatorProgress(row.indicator, latest))
     return render(
         request,
         "outcomes/factsheet.html",

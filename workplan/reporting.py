@@ -341,3 +341,10 @@ def refuse_locked_result(programme: Programme, agency_ids: Iterable[int], *days:
         submission = accepted_quarter_for(programme, agency_ids, day)
         if submission is not None:
             raise PeriodLocked(submission, what)
+
+
+def is_published(programme: Programme, agency_ids: Iterable[int], day: date) -> bool:
+    """Whether an indicator result dated `day` may be shown to the public: once the quarter it falls
+    in is accepted for an agency working toward the indicator. Results dated outside every work plan
+    year (transcribed from the programme's published documents) are public."""
+    return quarter_of(programme, day) is None or accepted_quarter_for(programme, agency_ids, day) is not None
