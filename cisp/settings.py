@@ -262,3 +262,18 @@ IMPORT_EXPORT_ESCAPE_ILLEGAL_CHARS_ON_EXPORT = True
 # Between preview and confirm the upload is kept in the default file storage (MEDIA_ROOT),
 # which several app servers must share (a network volume or an object store), not in /tmp.
 IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.MediaStorage"
+
+# --- Quarterly reporting cycle (issue 14) ----------------------------------------------------------
+# A quarter's report is due this many days after the quarter ends.
+REPORT_DUE_DAYS = envint("REPORT_DUE_DAYS", "30")
+# Reminders (`send_reminders`): Django's e-mail settings from the environment; printed to the console
+# unless an SMTP server is named.
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = envint("EMAIL_PORT", "25")
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "0")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "cisp-monitor@localhost")
+# The address the links in e-mails start with (no trailing slash).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")

@@ -18,6 +18,7 @@ programme_urlpatterns = [
     path("", include("exchange.urls")),
     path("", include("outcomes.urls")),
     path("reports/", include("reports.urls")),
+    path("reporting/", include("reports.cycle_urls")),
 ]
 
 urlpatterns = [

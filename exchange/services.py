@@ -12,6 +12,7 @@ from budgets.models import BudgetLine
 from exchange.import_plan import ACTIVITY_FIELDS, CHANGED, CREATED, UNCHANGED, ImportPlan
 from workplan.bulk_history import create_with_history, delete_with_history, update_with_history
 from workplan.models import Activity
+from workplan.reporting import PeriodLocked, refuse_locked_changes
 from workplan.services import raise_versions
 
 IMPORT_CHANGE_REASON = gettext_lazy("Imported from Excel")
@@ -50,6 +51,11 @@ def import_work_plan(*, plan: ImportPlan, user=None, seen_versions: dict[int, in
         activity.full_clean(exclude=NOT_REVALIDATED, validate_unique=False, validate_constraints=False)
         new_activities.append(activity)
     try:
+        # New activities planned in an accepted quarter would change what the agency reported on.
+        refuse_locked_changes(new_activities)
+    except PeriodLocked as locked:
+        raise ImportRefused(str(locked)) from locked
+    try:
         # A savepoint: after a refused insert the database still answers which activities collided.
         with transaction.atomic():
             new_activities = create_with_history(Activity, new_activities, user=user, reason=reason)
@@ -68,7 +74,10 @@ def import_work_plan(*, plan: ImportPlan, user=None, seen_versions: dict[int, in
         # bulk_update() skips pre_save(), which keeps the natural sort key in step.
         sort_key.refresh(activity)
         updated.append(activity)
-    raise_versions(updated)
+    try:
+        raise_versions(updated)
+    except PeriodLocked as locked:
+        raise ImportRefused(str(locked)) from locked
     update_with_history(Activity, updated, [*ACTIVITY_FIELDS, "version", "sort_key"], user=user, reason=reason)
     _replace_budget_lines(plan, [*created, *changed], user, reason)
     return ImportSummary(created=len(created), changed=len(changed), unchanged=len(plan.with_action(UNCHANGED)))

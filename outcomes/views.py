@@ -8,9 +8,10 @@ from django.views.decorators.http import require_http_methods
 
 from outcomes.forms import IndicatorResultForm
 from outcomes.models import Indicator, IndicatorResult
-from outcomes.selectors import agencies_reporting_on, indicator_progress
+from outcomes.selectors import IndicatorProgress, agencies_reporting_on, indicator_progress
 from workplan.models import Agency, Partner, Programme
 from workplan.permissions import can_enter_results
+from workplan.reporting import PeriodLocked, is_published, refuse_locked_result
 
 
 def indicator_list(request):
@@ -37,12 +38,25 @@ def get_indicator_for_results(request, pk) -> Indicator:
 def result_entry(request, pk, result_pk=None):
     indicator = get_indicator_for_results(request, pk)
     result = get_object_or_404(IndicatorResult, pk=result_pk, indicator=indicator) if result_pk else None
+    saved_as_of = result.as_of if result else None
     form = IndicatorResultForm(request.POST or None, instance=result, indicator=indicator)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            form.save()
-        messages.success(request, _("Result of %(indicator)s saved.") % {"indicator": indicator.code})
-        return redirect("outcomes:indicators", programme=request.programme.mptf_project_id)
+        try:
+            with transaction.atomic():
+                # An accepted quarter's results are locked: neither changed nor moved in or out of it.
+                refuse_locked_result(
+                    request.programme,
+                    agencies_reporting_on(request.programme)[indicator.pk],
+                    saved_as_of,
+                    form.cleaned_data["as_of"],
+                    what=indicator.code,
+                )
+                form.save()
+        except PeriodLocked as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            messages.success(request, _("Result of %(indicator)s saved.") % {"indicator": indicator.code})
+            return redirect("outcomes:indicators", programme=request.programme.mptf_project_id)
     return render(
         request,
         "outcomes/result_entry.html",
@@ -62,10 +76,20 @@ def public_factsheet(request):
     """The programme's key figures and results for anyone, like the MPTF Office factsheet."""
     programme = request.programme
     results_by_outcome = {}
+    reporting = agencies_reporting_on(programme)
     for row in indicator_progress(programme):
-        if row.latest is not None:
+        # Only results the coordinator accepted (or dated outside the reporting cycle) are public.
+        latest = next(
+            (
+                result
+                for result in sorted(row.indicator.results.all(), key=lambda result: result.as_of, reverse=True)
+                if is_published(programme, reporting[row.indicator.pk], result.as_of)
+            ),
+            None,
+        )
+        if latest is not None:
             outcome = row.indicator.outcome or row.indicator.output.outcome
-            results_by_outcome.setdefault(outcome, []).append(row)
+            results_by_outcome.setdefault(outcome, []).append(IndicatorProgress(row.indicator, latest))
     return render(
         request,
         "outcomes/factsheet.html",

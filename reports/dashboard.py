@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from budgets.selectors import work_plan_budget
 from outcomes.selectors import indicator_progress
 from reports.charts import bar_chart, progress_bars, stacked_bar_chart
+from reports.cycle_views import reporting_context
 from workplan.models import Activity, WorkPlan
 
 
@@ -29,6 +30,7 @@ def dashboard(request):
         "reports/dashboard.html",
         {
             "work_plan": work_plan,
+            **reporting_context(request, work_plan),
             "budget": budget,
             "activity_count": sum(by_status.values()),
             "results_count": sum(1 for row in indicators if row.latest is not None),

@@ -73,13 +73,14 @@ def workbook_filename(report: QuarterlyReport) -> str:
     return f"progress-report-{report.work_plan.programme.code}-year{period.year}-{scope}.xlsx"
 
 
-def workbook_bytes(report: QuarterlyReport) -> bytes:
+def workbook_bytes(report: QuarterlyReport, *, approval_note: str = "") -> bytes:
     stream = BytesIO()
-    build_workbook(report).save(stream)
+    build_workbook(report, approval_note=approval_note).save(stream)
     return stream.getvalue()
 
 
-def build_workbook(report: QuarterlyReport) -> Workbook:
+def build_workbook(report: QuarterlyReport, *, approval_note: str = "") -> Workbook:
+    """`approval_note` (who approved the report, when) goes on each sheet's third row."""
     workbook = Workbook()
     for style in _named_styles():
         workbook.add_named_style(style)
@@ -87,6 +88,9 @@ def build_workbook(report: QuarterlyReport) -> Workbook:
     _activities_sheet(workbook.create_sheet(_("Activities")), report)
     _budget_sheet(workbook.create_sheet(_("Budget")), report)
     _indicators_sheet(workbook.create_sheet(_("Indicators")), report)
+    if approval_note:
+        for sheet in workbook.worksheets:
+            set_text(sheet.cell(row=HEADER_ROW - 1, column=1), approval_note)
     return workbook
 
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from workplan.models import Activity
 from workplan.periods import QUARTER_CHOICES
+from workplan.reporting import PeriodLocked, refuse_locked_changes
 from workplan.selectors import RecordedChange, activity_changes_since
 
 
@@ -121,6 +122,16 @@ class ActivityAdminForm(VersionCheckedAdminForm):
 
     def checked_activity(self) -> Activity | None:
         return self.instance if self.instance.pk else None
+
+    def _post_clean(self):
+        # The instance holds the new values from here: a timeframe or agency change that touches an
+        # accepted quarter is refused with the lock's words, as everywhere else.
+        super()._post_clean()
+        if self.instance.work_plan_id and not self.errors:
+            try:
+                refuse_locked_changes([self.instance])
+            except PeriodLocked as locked:
+                self.add_error(None, str(locked))
 
 
 class ProgressForm(HiddenFieldErrorsOnTop, forms.Form):

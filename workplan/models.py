@@ -470,3 +470,109 @@ class Membership(models.Model):
             errors["programme"] = _("Choose the programme this role is in.")
         if errors:
             raise ValidationError(errors)
+
+
+class Submission(models.Model):
+    """An agency's report for one quarter of a work plan year: its activities' quarterly status and
+    state of implementation, and its indicator results dated in the quarter. The stored status is
+    what people did (submitted, sent back, accepted); before the first submission the status is
+    computed from the due date (`workplan.reporting.submission_status`)."""
+
+    class Status(models.TextChoices):
+        NOT_YET_DUE = "not_yet_due", _("Not yet due")
+        DUE = "due", _("Due")
+        OVERDUE = "overdue", _("Overdue")
+        SUBMITTED = "submitted", _("Submitted")
+        SENT_BACK = "sent_back", _("Sent back")
+        ACCEPTED = "accepted", _("Accepted")
+
+    work_plan = models.ForeignKey(WorkPlan, on_delete=models.CASCADE, related_name="submissions")
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="submissions", verbose_name=_("UN agency")
+    )
+    quarter = models.PositiveSmallIntegerField(_("quarter"), validators=[MinValueValidator(1), MaxValueValidator(4)])
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.NOT_YET_DUE)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("submitted by"),
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reviewed by"),
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    comment = models.TextField(
+        _("comment"), blank=True, help_text=_("Why it was sent back or reopened, for the agency to act on.")
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("quarterly submission")
+        verbose_name_plural = _("quarterly submissions")
+        ordering = ["work_plan", "quarter", "agency__code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["work_plan", "agency", "quarter"], name="one_submission_per_agency_quarter"
+            ),
+            models.CheckConstraint(condition=Q(quarter__gte=1, quarter__lte=4), name="submission_quarter_1_to_4"),
+        ]
+
+    def __str__(self):
+        return _("%(agency)s, year %(year)s Q%(quarter)s") % {
+            "agency": self.agency,
+            "year": self.work_plan.year,
+            "quarter": self.quarter,
+        }
+
+
+class ReportApproval(models.Model):
+    """The PMC's approval of the joint quarterly report, with the report's figures as approved: the
+    report's page and workbook are drawn from `snapshot` from then on."""
+
+    work_plan = models.ForeignKey(WorkPlan, on_delete=models.CASCADE, related_name="report_approvals")
+    quarter = models.PositiveSmallIntegerField(_("quarter"), validators=[MinValueValidator(1), MaxValueValidator(4)])
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("approved by")
+    )
+    approved_at = models.DateTimeField(_("approved at"))
+    snapshot = models.JSONField(_("report as approved"), editable=False)
+
+    class Meta:
+        verbose_name = _("report approval")
+        verbose_name_plural = _("report approvals")
+        ordering = ["work_plan", "quarter"]
+        constraints = [
+            models.UniqueConstraint(fields=["work_plan", "quarter"], name="one_approval_per_report"),
+        ]
+
+    def __str__(self):
+        return _("Year %(year)s Q%(quarter)s report, approved") % {"year": self.work_plan.year, "quarter": self.quarter}
+
+
+class SentReminder(models.Model):
+    """A reminder e-mailed to a person on a day, so that `send_reminders` sends each one once a day."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    subject_key = models.CharField(max_length=200, help_text=_("What the reminder was about."))
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("sent reminder")
+        verbose_name_plural = _("sent reminders")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "day", "subject_key"], name="one_reminder_per_day"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} {self.day}: {self.subject_key}"

@@ -155,3 +155,45 @@ def require_import(request) -> None:
 def require_export(request) -> None:
     if not can_export(request.user, request.programme):
         raise PermissionDenied(_("You may not download this programme's work plans and reports."))
+
+
+# The quarterly reporting cycle (workplan.reporting)
+
+
+def can_submit(user, programme: Programme, agency_id: int) -> bool:
+    """An agency's quarter is submitted by the agency's focal point in the programme."""
+    return user.is_superuser or is_focal_point_of(user, programme, agency_id)
+
+
+def can_review(user, programme: Programme) -> bool:
+    """Accepting, sending back and reopening a quarter: the programme's coordinators."""
+    return user.is_superuser or Role.COORDINATOR in roles_in(user, programme)
+
+
+def can_approve_report(user, programme: Programme) -> bool:
+    """The joint quarterly report is approved by the programme's PMC members."""
+    return user.is_superuser or Role.PMC_MEMBER in roles_in(user, programme)
+
+
+def get_agency_of_programme(request, agency_code: str) -> Agency:
+    """An agency with activities in the page's programme, or 404."""
+    return get_object_or_404(
+        Agency.objects.filter(activities__work_plan__programme=request.programme).distinct(), code=agency_code
+    )
+
+
+def require_submit(request, agency: Agency) -> None:
+    if not can_submit(request.user, request.programme, agency.pk):
+        raise PermissionDenied(
+            _("Only the focal point of %(agency)s may submit its quarterly report.") % {"agency": agency}
+        )
+
+
+def require_review(request) -> None:
+    if not can_review(request.user, request.programme):
+        raise PermissionDenied(_("Only the programme's coordinators may accept, send back or reopen a quarter."))
+
+
+def require_report_approval(request) -> None:
+    if not can_approve_report(request.user, request.programme):
+        raise PermissionDenied(_("Only the programme's PMC members may approve the joint quarterly report."))

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from workplan.models import Activity, ActivityProgress
+from workplan.reporting import refuse_locked_changes
 
 
 @dataclass
@@ -15,15 +16,22 @@ class StaleActivityError(Exception):
     current: Activity
 
 
-def raise_versions(activities: Iterable[Activity], *, seen_versions: Mapping[int, int] | None = None) -> None:
+def raise_versions(
+    activities: Iterable[Activity], *, seen_versions: Mapping[int, int] | None = None, quarter: int | None = None
+) -> None:
     """The one place an activity's version goes up: every way of changing an activity (its pages,
     the workbook import, the admin and its imports) calls it before saving, so that a form opened
-    on an older version is refused, and the reporting cycle's period locks will be checked here.
+    on an older version is refused, and the reporting cycle's period locks are checked here
+    (`workplan.reporting.refuse_locked_changes`): a write to an accepted quarter raises PeriodLocked.
+    `quarter` is the quarter whose progress is written (None for a change of the plan: its budget
+    lines, its fields, its timeframe, whose Q marks are checked against the accepted quarters).
 
     The caller holds the activities' rows locked (select_for_update) and saves the new version.
     With `seen_versions` (activity id -> the version the user saw), an activity changed since is
     refused with StaleActivityError.
     """
+    activities = list(activities)
+    refuse_locked_changes(activities, quarter=quarter)
     for activity in activities:
         if seen_versions is not None and activity.version != seen_versions.get(activity.pk, activity.version):
             raise StaleActivityError(current=activity)
@@ -48,10 +56,11 @@ def report_progress(
     The activity's current status and comment follow the report of its latest quarter (a late
     report on an earlier quarter does not undo a later one), and its version goes up.
     Refused with StaleActivityError when the activity changed since `seen_version` was read,
-    so that two people editing at once never overwrite each other silently.
+    so that two people editing at once never overwrite each other silently, and with
+    PeriodLocked when the agency's quarter was accepted.
     """
     locked = Activity.objects.select_for_update().get(pk=activity.pk)
-    raise_versions([locked], seen_versions={locked.pk: seen_version})
+    raise_versions([locked], seen_versions={locked.pk: seen_version}, quarter=quarter)
 
     progress = ActivityProgress.objects.filter(activity=locked, quarter=quarter).first() or ActivityProgress(
         activity=locked, quarter=quarter

@@ -12,6 +12,7 @@ from workplan.forms import ProgressForm
 from workplan.models import Activity, WorkPlan
 from workplan.periods import QUARTERS
 from workplan.permissions import can_report_progress, get_activity, get_activity_for_progress
+from workplan.reporting import PeriodLocked
 from workplan.services import StaleActivityError, report_progress
 from workplan.tables import ActivityTable
 
@@ -85,6 +86,7 @@ def _history_rows(history):
 def report_activity_progress(request, pk):
     activity = get_activity_for_progress(request, pk)
     conflict = None
+    locked = False
     if request.method == "POST":
         form = ProgressForm(request.POST)
         if form.is_valid():
@@ -97,6 +99,9 @@ def report_activity_progress(request, pk):
                     user=request.user,
                     seen_version=form.cleaned_data["seen_version"],
                 )
+            except PeriodLocked as refusal:
+                form.add_error(None, str(refusal))
+                locked = True
             except StaleActivityError as stale:
                 conflict = _conflict(stale.current)
                 # Keep what the user typed; resubmitting it is now a deliberate choice over theirs.
@@ -119,7 +124,7 @@ def report_activity_progress(request, pk):
                 "seen_version": activity.version,
             }
         )
-    status = 409 if conflict else 200
+    status = 409 if conflict or locked else 200
     return render(
         request,
         "workplan/report_progress.html",

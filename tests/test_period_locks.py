@@ -1,0 +1,97 @@
+"""An accepted quarter is locked for every way of writing: the progress form (test_reporting_pages),
+the workbook import, indicator results; and only accepted results are public."""
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from exchange.services import ImportRefused, import_work_plan
+from exchange.workplan_import import plan_work_plan_import
+from outcomes.models import Indicator, IndicatorResult
+from tests.test_admin_lost_update import opened_form
+from tests.workbooks import Q1, editable, row_of, saved
+from workplan.models import Activity, ActivityProgress, Agency
+from workplan.reporting import accept_submission, missing_reports, submit_quarter
+
+CISP = "00067193"
+
+
+def accept_unesco_q1(cisp, users):
+    unesco = Agency.objects.get(code="UNESCO")
+    for activity in missing_reports(cisp, unesco.pk, 1):
+        ActivityProgress.objects.create(activity=activity, quarter=1, status="ongoing")
+    submission = submit_quarter(programme=cisp.programme, agency=unesco, year=1, quarter=1, user=users["unesco"])
+    return accept_submission(submission=submission, user=users["coordinator"])
+
+
+@pytest.fixture
+def indicator(cisp):
+    return Indicator.objects.get(code="I1.5")  # outcome 1: UNESCO
+
+
+def test_a_result_dated_in_an_accepted_quarter_is_refused(client_for, users, cisp, indicator):
+    accept_unesco_q1(cisp, users)  # CISP Year 1 Q1: 10 Sep to 9 Dec 2008
+    client = client_for(users["unesco"])
+    response = client.post(
+        reverse("outcomes:result_add", args=[CISP, indicator.pk]),
+        {"as_of": "2008-11-30", "period_label": "Year 1 Q1", "value": "10"},
+    )
+    assert response.status_code == 400
+    assert "Q1 of year 1 for UNESCO was accepted on" in response.content.decode()
+    assert not IndicatorResult.objects.filter(indicator=indicator, as_of="2008-11-30").exists()
+    response = client.post(
+        reverse("outcomes:result_add", args=[CISP, indicator.pk]),
+        {"as_of": "2009-06-30", "period_label": "Year 1 Q4", "value": "10"},
+    )
+    assert response.status_code == 302
+
+
+def test_a_result_may_not_be_moved_out_of_an_accepted_quarter(client_for, users, cisp, indicator):
+    result = IndicatorResult.objects.create(indicator=indicator, as_of="2008-11-30", period_label="Q1", value=5)
+    accept_unesco_q1(cisp, users)
+    response = client_for(users["unesco"]).post(
+        reverse("outcomes:result_edit", args=[CISP, indicator.pk, result.pk]),
+        {"as_of": "2009-06-30", "period_label": "Q4", "value": "7"},
+    )
+    assert response.status_code == 400
+    result.refresh_from_db()
+    assert result.value == Decimal("5.00")
+
+
+def test_the_workbook_import_may_not_change_the_timeframe_of_an_accepted_quarter(users, cisp, cisp_workbook):
+    accept_unesco_q1(cisp, users)
+    activity = Activity.objects.filter(work_plan=cisp, agency__code="UNESCO", planned_q1=True).first()
+    workbook = editable(cisp_workbook)
+    sheet = workbook["Work plan"]
+    sheet[f"{Q1}{row_of(sheet, activity.code)}"] = None
+    plan = plan_work_plan_import(work_plan=cisp, data=saved(workbook), user=users["coordinator"])
+    with pytest.raises(ImportRefused, match="Q1 of year 1 for UNESCO was accepted on"):
+        import_work_plan(plan=plan, user=users["coordinator"])
+    activity.refresh_from_db()
+    assert activity.planned_q1
+
+
+def test_the_factsheet_shows_a_result_only_once_its_quarter_is_accepted(client, users, cisp, indicator):
+    indicator.results.all().delete()  # its end-of-programme result would be the latest shown
+    IndicatorResult.objects.create(indicator=indicator, as_of="2008-11-30", period_label="Year 1 Q1", value=4321)
+    factsheet = reverse("outcomes:public_factsheet", args=[CISP])
+    assert "Year 1 Q1" not in client.get(factsheet).content.decode()
+    accept_unesco_q1(cisp, users)
+    assert "Year 1 Q1" in client.get(factsheet).content.decode()
+
+
+def test_the_admin_may_not_change_the_timeframe_of_an_accepted_quarter(admin_client, users, cisp):
+    accept_unesco_q1(cisp, users)
+    activity = Activity.objects.get(work_plan=cisp, code="1.1.1")  # UNESCO, planned in Q1
+    url = reverse("admin:workplan_activity_change", args=[activity.pk])
+    form = {key: value for key, value in opened_form(admin_client, url).items() if key != "planned_q1"}
+
+    refused = admin_client.post(url, form)
+
+    assert refused.status_code == 200
+    assert "Q1 of year 1 for UNESCO was accepted on" in refused.content.decode()
+    activity.refresh_from_db()
+    assert activity.planned_q1
+    changed_target = admin_client.post(url, {**opened_form(admin_client, url), "annual_target": "Revised"})
+    assert changed_target.status_code == 302  # what the agency reported on is not touched

@@ -1,0 +1,118 @@
+"""The reporting cycle's pages: who may submit, review and reopen, in which programme."""
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import make_member, make_user
+from workplan.models import Activity, ActivityProgress, Membership, Submission
+from workplan.reporting import missing_reports
+
+Role = Membership.Role
+CISP = "00067193"
+
+
+def url(name, agency="UNESCO", quarter=1, programme=CISP):
+    return reverse(f"reporting:{name}", args=[programme, 1, quarter, agency])
+
+
+@pytest.fixture
+def reported(cisp, users):
+    """Every UNESCO activity to report in Q1 has a status."""
+    for activity in missing_reports(cisp, users["unesco"].memberships.get().agency_id, 1):
+        ActivityProgress.objects.create(activity=activity, quarter=1, status="ongoing", comment="Under way.")
+    return cisp
+
+
+def test_the_focal_point_submits_and_the_coordinator_sends_back_then_accepts(client_for, users, reported):
+    client = client_for(users["unesco"])
+    page = client.get(url("submission")).content.decode()
+    assert "Submit the quarter for review" in page
+    assert client.post(url("submit")).status_code == 302
+    submission = Submission.objects.get(work_plan=reported, agency__code="UNESCO", quarter=1)
+    assert submission.status == "submitted"
+
+    client = client_for(users["coordinator"])
+    page = client.get(url("submission")).content.decode()
+    assert "Accept and lock" in page and "Send back to the agency" in page
+    client.post(url("send_back"), {"comment": ""})
+    submission.refresh_from_db()
+    assert submission.status == "submitted"  # a comment is required
+    client.post(url("send_back"), {"comment": "Name the provinces."})
+    submission.refresh_from_db()
+    assert (submission.status, submission.comment) == ("sent_back", "Name the provinces.")
+
+    client = client_for(users["unesco"])
+    assert "Name the provinces." in client.get(url("submission")).content.decode()
+    client.post(url("submit"))
+    client = client_for(users["coordinator"])
+    client.post(url("accept"))
+    submission.refresh_from_db()
+    assert submission.status == "accepted"
+    page = client.get(url("submission")).content.decode()
+    assert "locked" in page and "Reopen" in page
+
+
+def test_submitting_with_activities_missing_names_them(client_for, users, cisp):
+    client = client_for(users["unesco"])
+    response = client.post(url("submit"), follow=True)
+    assert "Missing:" in response.content.decode()
+    assert not Submission.objects.filter(work_plan=cisp, agency__code="UNESCO").exists()
+
+
+def test_another_agency_may_not_submit_and_a_focal_point_may_not_review(client_for, users, reported):
+    assert client_for(users["ilo"]).post(url("submit")).status_code == 403
+    client_for(users["unesco"]).post(url("submit"))
+    assert client_for(users["unesco"]).post(url("accept")).status_code == 403
+    assert client_for(users["pmc"]).post(url("send_back"), {"comment": "x"}).status_code == 403
+    assert Submission.objects.get(agency__code="UNESCO", quarter=1).status == "submitted"
+
+
+def test_another_programme_is_not_found(client_for, users, reported, demo):
+    stranger = make_member("dara", "DEMO0001", Role.COORDINATOR)
+    client = client_for(stranger)
+    assert client.get(url("submission")).status_code == 404
+    assert client.post(url("accept")).status_code == 404
+    assert client_for(users["unesco"]).get(url("submission", programme="DEMO0001")).status_code == 404
+
+
+def test_anonymous_visitors_are_sent_to_log_in(client, cisp):
+    response = client.get(url("submission"))
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_state_changes_need_a_post(client_for, users, reported):
+    assert client_for(users["unesco"]).get(url("submit")).status_code == 405
+
+
+def test_the_dashboard_shows_the_grid_with_overdue_in_words_and_the_to_do_list(client_for, users, cisp):
+    page = client_for(users["unesco"]).get(reverse("dashboard", args=[CISP])).content.decode()
+    assert 'id="submission-grid"' in page
+    assert "⚠" in page and "Overdue" in page  # CISP Year 1 ended in 2009
+    assert "Overdue: UNESCO report for year 1 Q1" in page
+
+
+def test_the_coordinator_to_do_list_has_submissions_waiting(client_for, users, reported):
+    client_for(users["unesco"]).post(url("submit"))
+    page = client_for(users["coordinator"]).get(reverse("reporting:overview", args=[CISP])).content.decode()
+    assert "Review: UNESCO report for year 1 Q1" in page
+
+
+def test_a_locked_quarter_refuses_the_progress_form(client_for, users, reported):
+    client_for(users["unesco"]).post(url("submit"))
+    client_for(users["coordinator"]).post(url("accept"))
+    activity = Activity.objects.filter(work_plan=reported, agency__code="UNESCO", planned_q1=True).first()
+    response = client_for(users["unesco"]).post(
+        reverse("workplan:report_progress", args=[CISP, activity.pk]),
+        {"quarter": 1, "status": "completed", "comment": "Late change", "seen_version": activity.version},
+    )
+    assert response.status_code == 409
+    assert "was accepted on" in response.content.decode() and "by carol" in response.content.decode()
+    assert ActivityProgress.objects.get(activity=activity, quarter=1).comment == "Under way."
+
+
+def test_a_secretariat_member_reads_but_cannot_act(client_for, users, reported):
+    reader = make_user("sam")
+    make_member(reader, None, Role.FUND_SECRETARIAT)
+    client = client_for(reader)
+    assert client.get(url("submission")).status_code == 200
+    assert client.post(url("submit")).status_code == 403
