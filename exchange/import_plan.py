@@ -20,7 +20,6 @@ ACTIVITY_FIELDS = [
     "planned_q2",
     "planned_q3",
     "planned_q4",
-    "implementation_comment",
 ]
 FOREIGN_KEYS = {"output", "agency", "responsible_party"}
 

@@ -36,7 +36,6 @@ ROW_COLUMNS = {
     "planned_q2": "q2",
     "planned_q3": "q3",
     "planned_q4": "q4",
-    "implementation_comment": "comments",
 }
 HEADER_SEARCH_ROWS = 20
 
@@ -331,12 +330,12 @@ class SheetReader:
             "agency": agency,
             "responsible_party": partner,
             **quarters,
-            "implementation_comment": as_text(self.cell(cells, "comments")),
         }
         lines = {(category_id, source.pk): amount for category_id, amount in amounts.items()}
         earlier = self.planned.get(key)
         if earlier is None:
             existing = self.by_code.get(code) if code else self.by_title.get(title)
+            self._check_comment_unchanged(number, as_text(self.cell(cells, "comments")), existing)
             self.planned[key] = PlannedActivity(row=number, code=code, values=values, lines=lines, existing=existing)
             self.plan.activities.append(self.planned[key])
             self.typed_mgt_support[key] = []
@@ -344,6 +343,22 @@ class SheetReader:
             self._check_same_activity(number, earlier, values)
             earlier.lines.update(lines)
         self.typed_mgt_support[key].append((number, self.cell(cells, "mgt_support")))
+
+    def _check_comment_unchanged(self, number: int, comment: str, existing: Activity | None) -> None:
+        """The Comments column shows the state of implementation, which is reported each quarter on
+        the activity's page (workplan.services.report_progress): exported to read, never imported."""
+        if comment != as_text(existing.implementation_comment if existing else ""):
+            self.plan.warnings.append(
+                self.problem(
+                    _(
+                        "Comments are the state of implementation, reported each quarter on the activity's page: "
+                        "the change in this cell was not imported."
+                    ),
+                    row=number,
+                    index=self.columns.get("comments"),
+                    value=comment,
+                )
+            )
 
     def _check_same_activity(self, number: int, earlier: PlannedActivity, values: dict) -> None:
         """Another source of funds of an activity already read: its other cells must say the same."""

@@ -65,14 +65,16 @@ def test_an_edited_workbook_changes_creates_and_records_history_with_the_user(ci
     new = row + 1
     for column, value in {"B": "1.1.99", "C": " A new activity ", "E": "X", "F": "✓", AGENCY: "unesco",
                           PARTNER: "Ministry of Culture and Fine Arts", "J": "mdg-f", INT_PERSONNEL: 1000,
-                          CONTRACTS: 99.99, COMMENTS: "=1+1"}.items():  # fmt: skip
+                          CONTRACTS: 99.99, "A": "=1+1", COMMENTS: "Started"}.items():  # fmt: skip
         sheet[f"{column}{new}"] = value
-    sheet[f"{COMMENTS}{new}"].data_type = "s"
+    sheet[f"A{new}"].data_type = "s"  # text that looks like a formula
     plan = plan_work_plan_import(work_plan=cisp, data=saved(workbook), user=coordinator)
     assert plan.is_valid, [str(problem) for problem in plan.problems]
     assert [planned.code for planned in plan.with_action(CHANGED)] == ["1.1.1"]
     assert [planned.code for planned in plan.with_action(CREATED)] == ["1.1.99"]
     assert any("Mgt support is computed as 116.80" in str(warning) for warning in plan.warnings)
+    # The state of implementation is reported each quarter on the activity's page, not imported.
+    assert any(f"row {new}, column V" in str(w) and "was not imported" in str(w) for w in plan.warnings)
     version = Activity.objects.get(work_plan=cisp, code="1.1.1").version
 
     import_work_plan(plan=plan, user=coordinator)
@@ -86,7 +88,8 @@ def test_an_edited_workbook_changes_creates_and_records_history_with_the_user(ci
     assert created.title == "A new activity"
     assert created.planned_quarters == [2, 3]
     assert created.agency.code == "UNESCO" and created.responsible_party.code == "MoCFA"
-    assert created.implementation_comment == "=1+1"
+    assert created.annual_target == "=1+1"
+    assert created.implementation_comment == ""
     assert created.output.code == "1.1"
     assert created.sort_key < Activity.objects.get(work_plan=cisp, code="1.2.1").sort_key
     assert {line.amount for line in created.budget_lines.all()} == {Decimal("1000.00"), Decimal("99.99")}

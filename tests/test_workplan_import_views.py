@@ -123,7 +123,7 @@ def test_an_activity_the_preview_left_alone_but_someone_saved_meanwhile_is_not_r
     client.force_login(user_with_role("coordinator", Role.COORDINATOR))
     preview = upload(client, cisp, edited(cisp_workbook, "2.1.1", AGENCY, "FAO"))  # 1.1.1 unchanged in the file
     activity = Activity.objects.get(work_plan=cisp, code="1.1.1")
-    activity.implementation_comment = "Saved in the browser after the preview"
+    activity.annual_target = "Saved in the admin after the preview"
     activity.version += 1
     activity.save()
 
@@ -133,7 +133,7 @@ def test_an_activity_the_preview_left_alone_but_someone_saved_meanwhile_is_not_r
 
     assert "changed by someone else meanwhile" in response.content.decode()
     activity.refresh_from_db()
-    assert activity.implementation_comment == "Saved in the browser after the preview"
+    assert activity.annual_target == "Saved in the admin after the preview"
     assert Activity.objects.get(work_plan=cisp, code="2.1.1").agency.code == "ILO"  # all or nothing
 
 
