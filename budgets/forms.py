@@ -1,9 +1,11 @@
-from decimal import Decimal
+from contextlib import suppress
+from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from budgets.models import BudgetCategory, FundingSource
+from budgets.money import parse_amount
 from budgets.selectors import activity_and_budget_changes_since
 from workplan.forms import ActivityAdminForm, HiddenFieldErrorsOnTop, SeenVersionField, VersionCheckedAdminForm
 from workplan.models import Activity
@@ -14,8 +16,10 @@ class AmountField(forms.DecimalField):
     """An amount as people type it: "1,234.50" or " 1234.5 " (thousands separators and spaces ignored)."""
 
     def to_python(self, value):
-        if isinstance(value, str):
-            value = value.replace(",", "").replace(" ", "").replace("\u00a0", "")
+        if isinstance(value, str) and value.strip():
+            # Not a number: left as typed, for Django's own message ("Enter a number.").
+            with suppress(InvalidOperation):
+                value = str(parse_amount(value))
         return super().to_python(value)
 
 

@@ -30,6 +30,17 @@ def indirect_cost(direct_total: Decimal, rate: Decimal) -> Decimal:
     return round_to_cent(direct_total * rate)
 
 
+# What people type inside a number to group its digits ("1,234.50", "1 234.50"), spaces of every width
+# included; the decimal separator is the point, as in the programme's documents.
+GROUPING = str.maketrans("", "", " \u00a0\u2009\u202f,")
+
+
+def parse_amount(text: str) -> Decimal:
+    """An amount typed as text, thousands separators and spaces ignored: the one way pages, forms and
+    workbooks read money from text. Raises InvalidOperation when it is not a number."""
+    return Decimal(text.strip().translate(GROUPING))
+
+
 def format_amount(amount: Decimal) -> str:
     """Two decimals, no thousands separator: for JSON and machine-readable output."""
     return f"{round_to_cent(amount):.2f}"

@@ -10,15 +10,13 @@ from io import BytesIO
 from django.utils.translation import gettext as _
 from python_calamine import CalamineWorkbook
 
-from budgets.money import CENT, round_to_cent
+from budgets.money import CENT, parse_amount, round_to_cent
 from exchange.layout import QUARTER_MARKS, normalise
 from workplan.spreadsheet_contents import check_xlsx_upload
 from workplan.spreadsheet_safety import NOT_XLSX, RefusedUpload, located
 
 # Far above any budget line; keeps a typo such as "1e30" from reaching the database.
 MAX_AMOUNT = Decimal("1000000000000")
-# Spaces people type inside numbers ("1 234.50"), including non-breaking and thin ones.
-NUMBER_SPACES = str.maketrans("", "", " \u00a0\u2009\u202f,")
 
 
 @dataclass(frozen=True)
@@ -156,7 +154,7 @@ def read_amount(value) -> Decimal | None:
         if text.startswith("="):
             raise ValueError(_("A formula: type the amount itself (or paste the cells as values)."))
         try:
-            amount = Decimal(text.translate(NUMBER_SPACES))
+            amount = parse_amount(text)
         except InvalidOperation:
             raise ValueError(_("Not an amount: type a number such as 1,234.50.")) from None
     if not amount.is_finite():

@@ -2,8 +2,10 @@ from decimal import Decimal
 
 import pytest
 
-from budgets.money import format_amount, indirect_cost, round_to_cent
+from budgets.forms import AmountField
+from budgets.money import format_amount, indirect_cost, parse_amount, round_to_cent
 from budgets.selectors import activity_budget, budget_of, with_budget
+from exchange.reading import read_amount
 from tests.factories import make_activity, make_budget_line, make_category, make_work_plan
 from workplan.models import Activity
 
@@ -96,3 +98,10 @@ def test_every_money_field_is_a_decimal_to_the_cent():
     for field in money:
         assert isinstance(field, models.DecimalField), field
         assert field.decimal_places == 2, field
+
+
+@pytest.mark.parametrize("typed", ["1,234.50", " 1234.5 ", "1 234.50", "1\u00a0234.50", "1\u202f234.50"])
+def test_an_amount_is_read_from_text_one_way_everywhere(typed):
+    assert parse_amount(typed) == Decimal("1234.50")
+    assert read_amount(typed) == Decimal("1234.50")
+    assert AmountField(decimal_places=2).clean(typed) == Decimal("1234.50")
