@@ -127,6 +127,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("km", _("Khmer"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Our date and number formats where they differ from Django's (README, "Numbers and dates").
+FORMAT_MODULE_PATH = ["cisp.formats"]
 TIME_ZONE = "Asia/Phnom_Penh"
 USE_I18N = True
 USE_TZ = True

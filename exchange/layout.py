@@ -8,6 +8,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from budgets.money import MGT_SUPPORT
+from workplan.numbers import format_percent
 
 WORK_PLAN_SHEET = _("Work plan")
 BUDGET_LINES_SHEET = _("Budget lines")
@@ -53,7 +54,7 @@ QUARTER_MARKS = {"x", "✓", "✔", "√", "yes", "y", "1", "true"}
 
 def rate_as_percent(rate: Decimal) -> str:
     """0.07 as "7%", 0.075 as "7.5%"."""
-    return f"{(rate * 100).normalize():f}%"
+    return format_percent(rate * 100)
 
 
 def indirect_cost_note(rate: Decimal) -> str:

@@ -10,6 +10,7 @@ from exchange.layout import WORK_PLAN_SHEET, normalise, spellings
 from exchange.reading import Problem, UnreadableWorkbook, open_workbook
 from exchange.workplan_sheet import SheetReader
 from workplan.models import WorkPlan
+from workplan.numbers import format_count
 
 
 def plan_work_plan_import(*, work_plan: WorkPlan, data: bytes, user=None) -> ImportPlan:
@@ -49,7 +50,7 @@ def _read_workbook(plan: ImportPlan, workbook, user) -> None:
             plan.problems.append(
                 Problem(
                     _("The sheet has more than %(limit)s rows, the most accepted.")
-                    % {"limit": settings.WORKBOOK_MAX_ROWS},
+                    % {"limit": format_count(settings.WORKBOOK_MAX_ROWS)},
                     sheet=sheet_name,
                     row=number,
                 )

@@ -1,5 +1,3 @@
-from decimal import Decimal
-
 from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.utils.safestring import SafeString
@@ -8,11 +6,11 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from exchange.cells import XLSX_CONTENT_TYPE
-from outcomes.models import plain_number
 from reports import charts
 from reports.selectors import QuarterlyReport, quarterly_report
 from reports.workbook import workbook_bytes, workbook_filename
 from workplan.models import WorkPlan
+from workplan.numbers import format_figure
 from workplan.periods import QUARTERS, current_quarter, report_period
 from workplan.permissions import can_export, require_export
 
@@ -93,6 +91,6 @@ def report_charts(report: QuarterlyReport) -> dict[str, SafeString]:
                 if row.target
             ],
             title=_("Indicators with a target: latest value toward the target"),
-            value_format=lambda value: plain_number(Decimal(value)),
+            value_format=format_figure,
         ),
     }
