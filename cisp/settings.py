@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "django_tables2",
     "simple_history",
     "axes",
+    "accounts",
     "workplan",
     "budgets",
     "outcomes",
@@ -70,6 +71,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A logged-in person's pages in the language of their profile, over the browser's choice.
+    "accounts.middleware.UserLanguageMiddleware",
     # Every page needs a login but those marked @login_not_required (login, public factsheet).
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     # Sets request.programme from the URL; 404 for a programme the user has no role in.
