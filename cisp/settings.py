@@ -10,6 +10,7 @@ from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONE, SELF, UNSAFE_HASHES
+from django.conf.locale import LANG_INFO
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -129,6 +130,8 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("km", _("Khmer"))]
+# The language switch names each language in its own script; Django's table has "Khmer" for Khmer too.
+LANG_INFO["km"] = {**LANG_INFO["km"], "name_local": "ខ្មែរ"}
 LOCALE_PATHS = [BASE_DIR / "locale"]
 # Our date and number formats where they differ from Django's (README, "Numbers and dates").
 FORMAT_MODULE_PATH = ["cisp.formats"]

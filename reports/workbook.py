@@ -251,6 +251,7 @@ def _indicators_sheet(sheet: Worksheet, report: QuarterlyReport) -> None:
             _("Value in the period"),
             _("Latest value"),
             _("Latest period"),
+            # xgettext:no-python-format
             _("% of target"),
             _("Women"),
             _("Men"),
