@@ -1,9 +1,11 @@
 """The layout of the work plan workbook, shared by the export and the import so that what
 one writes the other reads."""
 
+import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
@@ -62,11 +64,19 @@ def indirect_cost_note(rate: Decimal) -> str:
 
 
 def spellings(label) -> set[str]:
-    """A label as it reads in English and in the active language, normalised for matching."""
-    with translation.override("en"):
-        english = str(label)
-    return {normalise(english), normalise(str(label))}
+    """A label as it reads in each language of the app, normalised for matching: a workbook exported
+    in English or in Khmer imports whatever the language of the person importing it."""
+    found = set()
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            found.add(normalise(str(label)))
+    return found
+
+
+# Zero-width spaces: Khmer typists put them between words to let lines break; they are not part of a label.
+INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\ufeff"))
 
 
 def normalise(text: str) -> str:
-    return " ".join(str(text).split()).casefold()
+    """For matching: spaces collapsed, case folded, Unicode composed, invisible characters removed."""
+    return " ".join(unicodedata.normalize("NFC", str(text)).translate(INVISIBLE).split()).casefold()
