@@ -31,8 +31,10 @@ format: $(INSTALLED)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# Needs GNU gettext (apt-get install -y gettext). The compiled django.mo is committed with the .po.
 messages: $(INSTALLED)
 	$(BIN)/python manage.py makemessages --locale km --ignore '.venv/*'
+	$(BIN)/python manage.py compilemessages --locale km --ignore '.venv/*'
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

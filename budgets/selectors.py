@@ -14,7 +14,7 @@ from django.db.models import QuerySet, Sum
 from django.utils.translation import gettext
 
 from budgets.models import BudgetCategory, BudgetLine, StatedBudget
-from budgets.money import MGT_SUPPORT, ZERO, indirect_cost
+from budgets.money import MGT_SUPPORT, ZERO, format_money, indirect_cost
 from workplan.models import Activity, WorkPlan
 from workplan.natural_sort import natural_sort_key
 from workplan.selectors import NO_VALUE, RecordedChange, activity_changes_since, seen_at
@@ -156,14 +156,14 @@ def budget_line_changes_since(activity: Activity, *, since: datetime | None) -> 
         records = records.filter(history_date__gt=since)
     changes = []
     for record in records.select_related("history_user", "category", "source").order_by("history_date", "history_id"):
-        amount = f"{record.amount:,.2f}"
+        amount = format_money(record.amount)
         if record.history_type == "+":
             before, after = NO_VALUE, amount
         elif record.history_type == "-":
             before, after = amount, NO_VALUE
         else:
             previous = record.prev_record
-            before, after = (f"{previous.amount:,.2f}" if previous else gettext("(not recorded)")), amount
+            before, after = (format_money(previous.amount) if previous else gettext("(not recorded)")), amount
         label = f"{record.category} ({record.source})"
         changes.append(
             RecordedChange(user=record.history_user, at=record.history_date, fields=[(label, before, after)])

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONE, SELF, UNSAFE_HASHES
+from django.conf.locale import LANG_INFO
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -51,6 +52,7 @@ INSTALLED_APPS = [
     "django_tables2",
     "simple_history",
     "axes",
+    "accounts",
     "workplan",
     "budgets",
     "outcomes",
@@ -70,6 +72,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A logged-in person's pages in the language of their profile, over the browser's choice.
+    "accounts.middleware.UserLanguageMiddleware",
     # Every page needs a login but those marked @login_not_required (login, public factsheet).
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     # Sets request.programme from the URL; 404 for a programme the user has no role in.
@@ -126,7 +130,11 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("km", _("Khmer"))]
+# The language switch names each language in its own script; Django's table has "Khmer" for Khmer too.
+LANG_INFO["km"] = {**LANG_INFO["km"], "name_local": "ខ្មែរ"}
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Our date and number formats where they differ from Django's (README, "Numbers and dates").
+FORMAT_MODULE_PATH = ["cisp.formats"]
 TIME_ZONE = "Asia/Phnom_Penh"
 USE_I18N = True
 USE_TZ = True

@@ -1,9 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
-from django.views.i18n import set_language
 
+from accounts.views import set_language
 from outcomes.views import public_factsheets
 from reports.dashboard import dashboard
 from reports.portfolio import home, portfolio
@@ -22,8 +21,9 @@ programme_urlpatterns = [
 ]
 
 urlpatterns = [
-    # Choosing a language must work before logging in: the login page offers it.
-    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    # Choosing a language works before logging in too (the login page offers it); once logged in,
+    # the choice is also kept with the person's account.
+    path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
     # Only these account views: password reset by e-mail would be a public page, and
     # administrators reset passwords in the admin.

@@ -1,13 +1,16 @@
 """The layout of the work plan workbook, shared by the export and the import so that what
 one writes the other reads."""
 
+import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from budgets.money import MGT_SUPPORT
+from workplan.numbers import format_percent
 
 WORK_PLAN_SHEET = _("Work plan")
 BUDGET_LINES_SHEET = _("Budget lines")
@@ -53,7 +56,7 @@ QUARTER_MARKS = {"x", "✓", "✔", "√", "yes", "y", "1", "true"}
 
 def rate_as_percent(rate: Decimal) -> str:
     """0.07 as "7%", 0.075 as "7.5%"."""
-    return f"{(rate * 100).normalize():f}%"
+    return format_percent(rate * 100)
 
 
 def indirect_cost_note(rate: Decimal) -> str:
@@ -61,11 +64,19 @@ def indirect_cost_note(rate: Decimal) -> str:
 
 
 def spellings(label) -> set[str]:
-    """A label as it reads in English and in the active language, normalised for matching."""
-    with translation.override("en"):
-        english = str(label)
-    return {normalise(english), normalise(str(label))}
+    """A label as it reads in each language of the app, normalised for matching: a workbook exported
+    in English or in Khmer imports whatever the language of the person importing it."""
+    found = set()
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            found.add(normalise(str(label)))
+    return found
+
+
+# Zero-width spaces: Khmer typists put them between words to let lines break; they are not part of a label.
+INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\ufeff"))
 
 
 def normalise(text: str) -> str:
-    return " ".join(str(text).split()).casefold()
+    """For matching: spaces collapsed, case folded, Unicode composed, invisible characters removed."""
+    return " ".join(unicodedata.normalize("NFC", str(text)).translate(INVISIBLE).split()).casefold()

@@ -227,7 +227,7 @@ def _write_budget_lines_sheet(workbook, rate, categories, activities, amounts) -
         ]
         direct = sum((amount for _source, _name, amount in lines), ZERO)
         # The indirect cost is the activity's, on all its sources together.
-        lines.append((", ".join(sorted(by_source)), INDIRECT_COST_LABEL, indirect_cost(direct, rate)))
+        lines.append((", ".join(sorted(by_source)), _(INDIRECT_COST_LABEL), indirect_cost(direct, rate)))
         for source_code, name, amount in lines:
             # Unstyled: a pivot table formats its own sums, and 10 cells a row add up on a long plan.
             sheet.append([text_value(sheet, value) for value in [*leading, source_code, name]] + [amount])
@@ -275,7 +275,7 @@ def _write_read_me_sheet(workbook, work_plan, categories) -> None:
             ),
         ),
         (
-            INDIRECT_COST_LABEL,
+            _(INDIRECT_COST_LABEL),
             _(
                 "Computed: %(note)s, rounded to the cent, on the activity's direct total (on its first row when "
                 "it has several). Never read on import."

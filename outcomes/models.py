@@ -8,6 +8,7 @@ from simple_history.models import HistoricalRecords
 
 from workplan.models import Outcome, Output
 from workplan.natural_sort import NaturalSortKeyField
+from workplan.numbers import format_count, format_figure
 
 
 def percent_of_target(value: Decimal | None, target: Decimal | None) -> Decimal | None:
@@ -16,11 +17,6 @@ def percent_of_target(value: Decimal | None, target: Decimal | None) -> Decimal 
     if value is None or not target:
         return None
     return (Decimal(value) * 100 / target).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-
-
-def plain_number(value: Decimal) -> str:
-    """809.00 as "809", 18.50 as "18.5": how people write a count or a share."""
-    return f"{value.normalize():f}"
 
 
 class IndicatorQuerySet(models.QuerySet):
@@ -153,10 +149,10 @@ class IndicatorResult(models.Model):
                 ) % {
                     "first": str(first_label).capitalize(),
                     "second": second_label,
-                    "a": first_value,
-                    "b": second_value,
-                    "sum": first_value + second_value,
-                    "total": plain_number(self.value),
+                    "a": format_count(first_value),
+                    "b": format_count(second_value),
+                    "sum": format_count(first_value + second_value),
+                    "total": format_figure(self.value),
                 }
             for field in (first, second):
                 part = getattr(self, field)
@@ -164,7 +160,7 @@ class IndicatorResult(models.Model):
                     errors.setdefault(
                         field,
                         _("A part (%(part)s) cannot exceed the total %(total)s.")
-                        % {"part": part, "total": plain_number(self.value)},
+                        % {"part": format_count(part), "total": format_figure(self.value)},
                     )
         if errors:
             raise ValidationError(errors)

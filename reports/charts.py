@@ -16,13 +16,13 @@ colour. Labels and titles are escaped here; pass plain text.
 from collections.abc import Callable, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.utils.formats import number_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from budgets.money import format_money
 from outcomes.models import percent_of_target
+from workplan.numbers import format_count, format_percent
 
 Number = Decimal | int
 Formatter = Callable[[Number], str]
@@ -36,9 +36,9 @@ FONT = 13
 
 
 def format_number(value: Number) -> str:
-    """Amounts (Decimal) to the cent with thousands separators; counts (int) as whole numbers."""
+    """Amounts (Decimal) to the cent, counts (int) as whole numbers, in the language's format."""
     if isinstance(value, int):
-        return number_format(value, use_l10n=True, force_grouping=True)
+        return format_count(value)
     return format_money(value)
 
 
@@ -95,7 +95,7 @@ def stacked_bar_chart(
     for index, (label, value) in enumerate(data):
         column, row = index % legend_columns, index // legend_columns
         lx, ly = Decimal(width) * column / legend_columns, ROW + 14 + ROW * row
-        share = f" ({_percent(value, total)}%)" if total else ""
+        share = f" ({format_percent(_percent(value, total))})" if total else ""
         parts.append(
             f'<rect x="{lx:.1f}" y="{ly}" width="12" height="12" fill="{escape(colors[index % len(colors)])}"/>'
             f'<text x="{lx + 18:.1f}" y="{ly + 11}">{escape(label)}: {escape(value_format(value))}{share}</text>'
@@ -133,10 +133,10 @@ def progress_bars(
                 f'<rect x="{label_width}" y="{y + 4}" width="{_px(share * track)}" height="{ROW - 8}"'
                 f' fill="{escape(color)}"/>'
             )
-            text = _("%(value)s of %(target)s (%(percent)s%%)") % {
+            text = _("%(value)s of %(target)s (%(percent)s)") % {
                 "value": value_format(value),
                 "target": value_format(target),
-                "percent": percent_of_target(value, target),
+                "percent": format_percent(percent_of_target(value, target)),
             }
         parts.append(f'<text x="{label_width + track + 6}" y="{y + 17}">{escape(text)}</text>')
     if not items:

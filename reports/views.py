@@ -1,5 +1,3 @@
-from decimal import Decimal
-
 from django.contrib import messages
 from django.db.models import OuterRef, Subquery
 from django.http import Http404, HttpResponse
@@ -13,13 +11,13 @@ from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 
 from exchange.cells import XLSX_CONTENT_TYPE
-from outcomes.models import plain_number
 from reports import charts
 from reports.selectors import QuarterlyReport, quarterly_report
 from reports.services import approve_report
 from reports.snapshot import report_from_json
 from reports.workbook import workbook_bytes, workbook_filename
 from workplan.models import ReportApproval, Submission, WorkPlan
+from workplan.numbers import format_figure
 from workplan.periods import QUARTERS, current_quarter, report_period
 from workplan.permissions import can_approve_report, can_export, require_export, require_report_approval
 from workplan.reporting import CycleError
@@ -143,7 +141,7 @@ def report_charts(report: QuarterlyReport) -> dict[str, SafeString]:
                 if row.target
             ],
             title=_("Indicators with a target: latest value toward the target"),
-            value_format=lambda value: plain_number(Decimal(value)),
+            value_format=format_figure,
         ),
     }
 

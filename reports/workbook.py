@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from io import BytesIO
 
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
@@ -19,6 +20,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from budgets.money import MGT_SUPPORT
 from exchange.cells import AMOUNT_FORMAT, print_landscape_fit_to_width, wrapped_row_height
 from reports.selectors import QuarterlyReport
+from workplan.numbers import format_count
 from workplan.periods import QUARTERS
 from workplan.spreadsheet_safety import set_text
 
@@ -111,8 +113,8 @@ class _Sheet:
                 _("%(period)s: %(start)s to %(end)s. Amounts in %(currency)s.")
                 % {
                     "period": report.period.label,
-                    "start": report.period.start.isoformat(),
-                    "end": report.period.end.isoformat(),
+                    "start": date_format(report.period.start, "SHORT_DATE_FORMAT"),
+                    "end": date_format(report.period.end, "SHORT_DATE_FORMAT"),
                     "currency": report.currency,
                 }
             ],
@@ -200,7 +202,7 @@ def _activities_sheet(sheet: Worksheet, report: QuarterlyReport) -> None:
         [
             _("Total"),
             _("%(listed)s activities listed, %(late)s late")
-            % {"listed": len(report.activities.rows), "late": report.activities.late_count},
+            % {"listed": format_count(len(report.activities.rows)), "late": format_count(report.activities.late_count)},
         ],
         style="report-total",
     )
@@ -253,6 +255,7 @@ def _indicators_sheet(sheet: Worksheet, report: QuarterlyReport) -> None:
             _("Value in the period"),
             _("Latest value"),
             _("Latest period"),
+            # xgettext:no-python-format
             _("% of target"),
             _("Women"),
             _("Men"),
@@ -276,7 +279,7 @@ def _indicators_sheet(sheet: Worksheet, report: QuarterlyReport) -> None:
                     row.target_year,
                     row.in_period.value if row.in_period else None,
                     latest.value if latest else None,
-                    f"{latest.period_label} ({latest.as_of.isoformat()})" if latest else "",
+                    f"{latest.period_label} ({date_format(latest.as_of, 'SHORT_DATE_FORMAT')})" if latest else "",
                     row.percent_of_target,
                     *((latest.women, latest.men, latest.indigenous, latest.non_indigenous) if latest else (None,) * 4),
                 ]

@@ -5,6 +5,7 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.db import connection, connections
+from django.utils import translation
 from pytest_django.fixtures import validate_django_db
 
 from tests.workbooks import exported
@@ -59,6 +60,14 @@ def pytest_runtest_teardown(item, nextitem):
         restore = item.config.stash.get(_restore_database, None)
         if restore is not None and _empties_the_database(item):
             restore()
+
+
+@pytest.fixture(autouse=True)
+def english_after_each_test():
+    """A request in Khmer leaves Khmer active in this thread (LocaleMiddleware activates a language per
+    request and never puts the previous one back): the next test starts in the default language."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

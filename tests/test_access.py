@@ -58,7 +58,7 @@ def test_the_public_pages_open_without_a_login(client, cisp):
     factsheet = client.get(reverse("outcomes:public_factsheet", args=["00067193"]))
     assert factsheet.status_code == 200
     text = factsheet.content.decode()
-    assert "MDGF-1838-G-KHM" in text and "3,298,053 USD" in text
+    assert "MDGF-1838-G-KHM" in text and "3,298,053.00 USD" in text
     assert "809" in text and "of whom 540 women" in text and "18%" in text
 
 

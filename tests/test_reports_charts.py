@@ -40,7 +40,7 @@ def test_labels_are_escaped():
 
 def test_stacked_bar_chart_gives_each_part_and_its_share():
     svg = stacked_bar_chart([("Planned", 3), ("Ongoing", 1), ("Completed", 0)], title="Activities by status")
-    assert texts(svg) == ["Planned: 3 (75.0%)", "Ongoing: 1 (25.0%)", "Completed: 0 (0.0%)"]
+    assert texts(svg) == ["Planned: 3 (75%)", "Ongoing: 1 (25%)", "Completed: 0 (0%)"]
     bars = [rect for rect in parse(svg).iter(f"{SVG}rect") if rect.get("height") != "12"]
     assert [bar.get("width") for bar in bars] == ["480.0", "160.0"]  # no segment for zero
 
@@ -51,7 +51,7 @@ def test_progress_bars_cap_the_bar_but_not_the_percent():
         title="Progress",
     )
     assert texts(svg) == [
-        "I2.1.1", "7.00 of 10.00 (70.0%)", "I3.3.1", "6.00 of 4.00 (150.0%)", "I2.2.3", "no result yet",
+        "I2.1.1", "7.00 of 10.00 (70%)", "I3.3.1", "6.00 of 4.00 (150%)", "I2.2.3", "no result yet",
     ]  # fmt: skip
     fills = [rect.get("width") for rect in parse(svg).iter(f"{SVG}rect") if rect.get("fill") != "#e3e8ed"]
     assert fills == ["210.0", "300.0"]

@@ -18,6 +18,8 @@ from django.utils.translation import gettext_lazy
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
+from workplan.numbers import format_count
+
 # Spreadsheet programs run a cell starting with one of these as a formula (OWASP "CSV injection").
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 NOT_XLSX = gettext_lazy("The file is not a readable Excel workbook (.xlsx). Save it from Excel as .xlsx and retry.")
@@ -117,7 +119,7 @@ def check_xlsx_archive(data: bytes) -> None:
     if len(entries) > settings.WORKBOOK_MAX_ZIP_ENTRIES:
         raise RefusedUpload(
             _("The workbook holds %(count)s parts; at most %(limit)s are accepted.")
-            % {"count": len(entries), "limit": settings.WORKBOOK_MAX_ZIP_ENTRIES}
+            % {"count": format_count(len(entries)), "limit": format_count(settings.WORKBOOK_MAX_ZIP_ENTRIES)}
         )
     unpacked = sum(entry.file_size for entry in entries)
     packed = sum(entry.compress_size for entry in entries)
@@ -132,7 +134,7 @@ def check_xlsx_archive(data: bytes) -> None:
     ):
         raise RefusedUpload(
             _("The workbook is compressed more than %(ratio)s to 1, which no real work plan is: refused.")
-            % {"ratio": ratio_limit}
+            % {"ratio": format_count(ratio_limit)}
         )
     names = {entry.filename for entry in entries}
     if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:

@@ -9,9 +9,9 @@ from html import escape
 from django import template
 from django.utils.safestring import SafeString, mark_safe
 
-from outcomes.models import plain_number
 from reports.charts import format_number
 from reports.selectors import ActivityRow
+from workplan.numbers import format_figure
 from workplan.periods import QUARTERS
 
 register = template.Library()
@@ -26,7 +26,7 @@ def amount(value: Decimal | None) -> str:
 @register.filter
 def figure(value: Decimal | None) -> str:
     """An indicator value as people write it: 809.00 as "809", 18.50 as "18.5"."""
-    return plain_number(value) if isinstance(value, Decimal) else ""
+    return format_figure(value) if isinstance(value, Decimal) else ""
 
 
 @register.simple_tag

@@ -1,4 +1,6 @@
+from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from exchange.workplan_export import export_work_plan
@@ -11,9 +13,15 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         add_work_plan_arguments(parser)
         parser.add_argument("-o", "--output", required=True, help="Path of the .xlsx file to write.")
+        parser.add_argument(
+            "--language",
+            choices=[code for code, _name in settings.LANGUAGES],
+            default=settings.LANGUAGE_CODE,
+            help="Language of the sheet names, headers and labels (the import reads either).",
+        )
 
-    def handle(self, *args, output: str, **options):
+    def handle(self, *args, output: str, language: str, **options):
         work_plan = work_plan_from_options(options)
-        with open(output, "wb") as stream:
+        with open(output, "wb") as stream, translation.override(language):
             export_work_plan(work_plan=work_plan, stream=stream)
         self.stdout.write(self.style.SUCCESS(_("Wrote %(path)s.") % {"path": output}))

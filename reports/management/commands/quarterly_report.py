@@ -1,7 +1,8 @@
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from reports.selectors import quarterly_report
@@ -22,14 +23,21 @@ class Command(BaseCommand):
         scope.add_argument("--quarter", type=int, choices=QUARTERS, help="Quarter of that year, 1 to 4.")
         scope.add_argument("--ytd", action="store_true", help="The year to date, up to the current quarter.")
         parser.add_argument("-o", "--output", help="File to write; by default a name after the programme and period.")
+        parser.add_argument(
+            "--language",
+            choices=[code for code, _name in settings.LANGUAGES],
+            default=settings.LANGUAGE_CODE,
+            help="Language of the sheet names, headers and labels.",
+        )
 
-    def handle(self, *args, quarter: int | None, ytd: bool, output, **options):
+    def handle(self, *args, quarter: int | None, ytd: bool, output, language: str, **options):
         work_plan = work_plan_from_options(options)
         if ytd:
             quarter = current_quarter(work_plan, timezone.localdate())
         report = quarterly_report(work_plan, report_period(work_plan, quarter, year_to_date=ytd))
         path = Path(output or workbook_filename(report))
-        path.write_bytes(workbook_bytes(report))
+        with translation.override(language):
+            path.write_bytes(workbook_bytes(report))
         self.stdout.write(
             _("Wrote %(path)s: %(period)s, %(activities)s activities (%(late)s late).")
             % {
