@@ -130,7 +130,8 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("km", _("Khmer"))]
-# The language switch names each language in its own script; Django's table has "Khmer" for Khmer too.
+# The language switch names the page's language in its own script (Django's table has "Khmer" for Khmer
+# too), the other by its English name: an English page has no Khmer text, so it never loads the Khmer font.
 LANG_INFO["km"] = {**LANG_INFO["km"], "name_local": "ខ្មែរ"}
 LOCALE_PATHS = [BASE_DIR / "locale"]
 # Our date and number formats where they differ from Django's (README, "Numbers and dates").

@@ -172,5 +172,5 @@ def _svg(
     return mark_safe(
         f'<svg class="chart" xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 {width} {height}"'
         f' width="{width}" height="{height}" aria-label="{escape(label)}" font-size="{FONT}" fill="{INK}"'
-        f' font-family="system-ui, sans-serif"><title>{escape(title)}</title>{body}</svg>'
+        f' font-family="inherit"><title>{escape(title)}</title>{body}</svg>'
     )

@@ -72,9 +72,9 @@ def test_the_report_page_and_its_workbook_in_khmer(client_for, users):
     client = in_khmer(client_for(users["coordinator"]))
     page = client.get(reverse("reports:quarter", args=["00067193", 1, 2])).content.decode()
     assert "931,852.30" in page and "1,001,851.70" in page and "69,999.40" in page
-    assert "10 ធ្នូ 2008" in page  # Q2 of Year 1 starts on 10 December 2008
+    assert "10 ធ្នូ 2008" in page and "9 មីនា 2009" in page  # Q2 of Year 1: 10 December 2008 to 9 March 2009
     assert not OTHER_FORMAT.findall(page)
 
     workbook = load_workbook(BytesIO(client.get(reverse("reports:quarter_xlsx", args=["00067193", 1, 2])).content))
     subtitle = next(workbook.worksheets[0].iter_rows(min_row=2, max_row=2, values_only=True))[0]
-    assert "10 ធ្នូ 2008" in subtitle
+    assert "ពី 10 ធ្នូ 2008 ដល់ 9 មីនា 2009" in subtitle  # Django's own Khmer misspells March "មិនា"

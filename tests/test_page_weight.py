@@ -44,3 +44,20 @@ def test_each_page_with_its_assets_is_under_150_kb_compressed_and_loads_nothing_
             with open(path, "rb") as file:
                 total += compressed_size(file.read())
     assert total < LIMIT, f"{url}: {total} bytes compressed"
+
+
+@pytest.mark.parametrize("index", range(5))
+def test_each_page_in_khmer_with_its_font_is_under_150_kb_compressed(client_for, users, cisp, settings, index):
+    """A Khmer page also loads the two weights of the Khmer font (static/css/app.css)."""
+    client = client_for(users["unesco"])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "km"
+    url = page_urls(cisp)[index]
+    html = client.get(url).content
+    assert b'<html lang="km">' in html
+    total = compressed_size(html)
+    assets = [asset.removeprefix("/static/") for asset in ASSET.findall(html.decode()) if asset.startswith("/static/")]
+    assets += ["fonts/noto-sans-khmer-khmer-400-normal.woff2", "fonts/noto-sans-khmer-khmer-700-normal.woff2"]
+    for asset in assets:
+        with open(finders.find(asset), "rb") as file:
+            total += compressed_size(file.read())
+    assert total < LIMIT, f"{url} in Khmer: {total} bytes compressed"
