@@ -27,8 +27,8 @@ def test_bar_chart_writes_each_value_and_scales_to_the_largest():
     assert root.get("aria-label") == "Budget by agency. FAO: 264,399.14; ILO: 311,040.44"
     assert texts(svg) == ["FAO", "264,399.14", "ILO", "311,040.44"]
     widths = [Decimal(rect.get("width")) for rect in root.iter(f"{SVG}rect")]
-    assert widths[1] == 380  # the largest bar takes the whole room
-    assert widths[0] == Decimal("323.0")
+    assert widths[1] == 190  # the largest bar takes the whole room
+    assert widths[0] == Decimal("161.5")
 
 
 def test_labels_are_escaped():
@@ -42,7 +42,7 @@ def test_stacked_bar_chart_gives_each_part_and_its_share():
     svg = stacked_bar_chart([("Planned", 3), ("Ongoing", 1), ("Completed", 0)], title="Activities by status")
     assert texts(svg) == ["Planned: 3 (75.0%)", "Ongoing: 1 (25.0%)", "Completed: 0 (0.0%)"]
     bars = [rect for rect in parse(svg).iter(f"{SVG}rect") if rect.get("height") != "12"]
-    assert [bar.get("width") for bar in bars] == ["480.0", "160.0"]  # no segment for zero
+    assert [bar.get("width") for bar in bars] == ["300.0", "100.0"]  # no segment for zero
 
 
 def test_progress_bars_cap_the_bar_but_not_the_percent():
@@ -54,7 +54,7 @@ def test_progress_bars_cap_the_bar_but_not_the_percent():
         "I2.1.1", "7.00 of 10.00 (70.0%)", "I3.3.1", "6.00 of 4.00 (150.0%)", "I2.2.3", "no result yet",
     ]  # fmt: skip
     fills = [rect.get("width") for rect in parse(svg).iter(f"{SVG}rect") if rect.get("fill") != "#e3e8ed"]
-    assert fills == ["210.0", "300.0"]
+    assert fills == ["98.0", "140.0"]
 
 
 @pytest.mark.parametrize("chart", [bar_chart, stacked_bar_chart, progress_bars])
