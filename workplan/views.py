@@ -1,9 +1,13 @@
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.staticfiles import finders
 from django.db.models import F
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
@@ -153,3 +157,23 @@ def locked_out(request, response=None, credentials=None):
     """django-axes' lockout page, telling the user why and for how long."""
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     return render(request, "registration/locked_out.html", {"cooloff_minutes": minutes}, status=429)
+
+
+@login_not_required
+@require_GET
+def service_worker(request):
+    """static/js/sw.js, served at the site's root: a service worker answers only for the pages under
+    the path it is served from. Checked for a new version at every visit (no-cache)."""
+    with open(finders.find("js/sw.js"), "rb") as source:
+        response = HttpResponse(source.read(), content_type="text/javascript; charset=utf-8")
+    response["Service-Worker-Allowed"] = "/"
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+@login_not_required
+@require_GET
+def offline(request):
+    """What the service worker shows for a page not kept on the device, when there is no connection. It is
+    kept on the device whoever logs in or out, so it names no one: drawn as for a visitor not logged in."""
+    return render(request, "workplan/offline.html", {"user": AnonymousUser(), "switchable_programmes": []})
