@@ -4,14 +4,19 @@ from django.utils.translation import gettext_lazy as _
 from workplan.models import Activity, Agency, Output, Partner
 from workplan.periods import QUARTER_CHOICES
 
+# The empty choice of every filter: no filtering.
+ALL = _("All")
+
 
 class ActivityFilter(django_filters.FilterSet):
-    agency = django_filters.ModelChoiceFilter(queryset=Agency.objects.all(), label=_("UN agency"))
-    responsible_party = django_filters.ModelChoiceFilter(queryset=Partner.objects.all(), label=_("Responsible party"))
-    output = django_filters.ModelChoiceFilter(queryset=Output.objects.none(), label=_("JP output"))
-    status = django_filters.ChoiceFilter(choices=Activity.Status.choices, label=_("Status"))
+    agency = django_filters.ModelChoiceFilter(queryset=Agency.objects.all(), label=_("UN agency"), empty_label=ALL)
+    responsible_party = django_filters.ModelChoiceFilter(
+        queryset=Partner.objects.all(), label=_("Responsible party"), empty_label=ALL
+    )
+    output = django_filters.ModelChoiceFilter(queryset=Output.objects.none(), label=_("JP output"), empty_label=ALL)
+    status = django_filters.ChoiceFilter(choices=Activity.Status.choices, label=_("Status"), empty_label=ALL)
     quarter = django_filters.ChoiceFilter(
-        choices=QUARTER_CHOICES, method="filter_planned_quarter", label=_("Planned in")
+        choices=QUARTER_CHOICES, method="filter_planned_quarter", label=_("Planned in"), empty_label=ALL
     )
 
     class Meta:
