@@ -9,6 +9,8 @@ ALL = _("All")
 
 
 class ActivityFilter(django_filters.FilterSet):
+    """The work plan's filters; the work plan page and its Excel download read the same ones."""
+
     agency = django_filters.ModelChoiceFilter(queryset=Agency.objects.all(), label=_("UN agency"), empty_label=ALL)
     responsible_party = django_filters.ModelChoiceFilter(
         queryset=Partner.objects.all(), label=_("Responsible party"), empty_label=ALL
@@ -32,3 +34,8 @@ class ActivityFilter(django_filters.FilterSet):
 
     def filter_planned_quarter(self, queryset, name, value):
         return queryset.planned_in_quarter(int(value))
+
+    def query_string_data(self) -> dict[str, str]:
+        """The filters in force, as the query string of a link that shows (or downloads) the same activities."""
+        data = self.data or {}
+        return {name: data.get(name) for name in self.filters if data.get(name)}

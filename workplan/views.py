@@ -6,6 +6,7 @@ from django.contrib.staticfiles import finders
 from django.db.models import F
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 from django_filters.views import FilterView
@@ -52,7 +53,14 @@ class WorkPlanView(SingleTableMixin, FilterView):
 
     def get_context_data(self, **kwargs):
         years = WorkPlan.objects.filter(programme=self.work_plan.programme).values_list("year", flat=True)
-        return super().get_context_data(work_plan=self.work_plan, years=list(years), **kwargs)
+        filters = self.filterset.query_string_data()
+        return super().get_context_data(
+            work_plan=self.work_plan,
+            years=list(years),
+            export_query=urlencode(filters),
+            filtered=bool(filters),
+            **kwargs,
+        )
 
 
 def activity_detail(request, pk):

@@ -2,6 +2,7 @@
 
 import re
 
+from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 from budgets.models import BudgetLine
@@ -71,4 +72,6 @@ def test_a_coordinator_filters_the_work_plan_and_downloads_the_export(page_as):
     assert re.search(r"\.xlsx$", download.suggested_filename)
     saved = ARTIFACTS / download.suggested_filename
     download.save_as(saved)
-    assert saved.stat().st_size > 0
+    sheet = load_workbook(saved)["Work plan"]
+    downloaded = [row[1] for row in sheet.iter_rows(min_row=4, values_only=True) if row[1] and row[7]]
+    assert downloaded == ["2.1.7", "2.1.8", "2.1.9", "2.2.6", "2.2.7", "2.2.10", "2.2.11"]  # what the filter shows
