@@ -1,4 +1,6 @@
 import django_filters
+from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from workplan.models import Activity, Agency, Output, Partner
@@ -11,6 +13,12 @@ ALL = _("All")
 class ActivityFilter(django_filters.FilterSet):
     """The work plan's filters; the work plan page and its Excel download read the same ones."""
 
+    q = django_filters.CharFilter(
+        method="search",
+        label=_("Search"),
+        widget=forms.TextInput(attrs={"type": "search", "enterkeyhint": "search"}),
+        help_text=_("Code, title, annual target or comment"),
+    )
     agency = django_filters.ModelChoiceFilter(queryset=Agency.objects.all(), label=_("UN agency"), empty_label=ALL)
     responsible_party = django_filters.ModelChoiceFilter(
         queryset=Partner.objects.all(), label=_("Responsible party"), empty_label=ALL
@@ -23,7 +31,7 @@ class ActivityFilter(django_filters.FilterSet):
 
     class Meta:
         model = Activity
-        fields = ["agency", "responsible_party", "output", "status", "quarter"]
+        fields = ["q", "agency", "responsible_party", "output", "status", "quarter"]
 
     def __init__(self, *args, programme=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -31,6 +39,17 @@ class ActivityFilter(django_filters.FilterSet):
         self.filters["agency"].queryset = Agency.objects.filter(**in_programme).distinct()
         self.filters["responsible_party"].queryset = Partner.objects.filter(**in_programme).distinct()
         self.filters["output"].queryset = Output.objects.filter(outcome__programme=programme)
+
+    def search(self, queryset, name, value):
+        """Activities with every word typed in their code, title, annual target or state of implementation."""
+        for word in value.split():
+            queryset = queryset.filter(
+                Q(code__icontains=word)
+                | Q(title__icontains=word)
+                | Q(annual_target__icontains=word)
+                | Q(implementation_comment__icontains=word)
+            )
+        return queryset
 
     def filter_planned_quarter(self, queryset, name, value):
         return queryset.planned_in_quarter(int(value))

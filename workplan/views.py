@@ -16,7 +16,7 @@ from workplan.filters import ActivityFilter
 from workplan.forms import ProgressForm
 from workplan.models import Activity, WorkPlan
 from workplan.periods import QUARTERS
-from workplan.permissions import can_report_progress, get_activity, get_activity_for_progress
+from workplan.permissions import agencies_in, can_report_progress, get_activity, get_activity_for_progress
 from workplan.services import StaleActivityError, report_progress
 from workplan.tables import ActivityTable
 
@@ -49,7 +49,14 @@ class WorkPlanView(SingleTableMixin, FilterView):
         )
 
     def get_filterset_kwargs(self, filterset_class):
-        return {**super().get_filterset_kwargs(filterset_class), "programme": self.work_plan.programme}
+        kwargs = {**super().get_filterset_kwargs(filterset_class), "programme": self.work_plan.programme}
+        # A focal point's list opens on their own agency; choosing "All" (agency=) shows every agency.
+        self.own_agency = None
+        own = agencies_in(self.request.user, self.work_plan.programme)
+        if own and not any(name in self.request.GET for name in filterset_class.base_filters):
+            self.own_agency = own[0]
+            kwargs["data"] = {**self.request.GET.dict(), "agency": str(self.own_agency.pk)}
+        return kwargs
 
     def get_context_data(self, **kwargs):
         years = WorkPlan.objects.filter(programme=self.work_plan.programme).values_list("year", flat=True)
@@ -57,6 +64,7 @@ class WorkPlanView(SingleTableMixin, FilterView):
         return super().get_context_data(
             work_plan=self.work_plan,
             years=list(years),
+            own_agency=self.own_agency,
             export_query=urlencode(filters),
             filtered=bool(filters),
             **kwargs,
