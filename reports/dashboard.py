@@ -1,10 +1,13 @@
 """The dashboard: the programme's key figures at a glance, drawn with the report's charts."""
 
+from decimal import Decimal
+
 from django.db.models import Count
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from budgets.selectors import work_plan_budget
+from outcomes.models import plain_number
 from outcomes.selectors import indicator_progress
 from reports.charts import bar_chart, progress_bars, stacked_bar_chart
 from workplan.models import Activity, WorkPlan
@@ -23,6 +26,8 @@ def dashboard(request):
         Activity.objects.filter(work_plan=work_plan).values_list("status").annotate(count=Count("pk")).order_by()
     )
     indicators = indicator_progress(programme)
+    # The card counts every indicator with a result; the chart draws those with a target (progress
+    # toward it): the card also says how many of the chart's have a result, so the two agree.
     with_target = [row for row in indicators if row.indicator.target]
     return render(
         request,
@@ -33,6 +38,9 @@ def dashboard(request):
             "activity_count": sum(by_status.values()),
             "results_count": sum(1 for row in indicators if row.latest is not None),
             "indicator_count": len(indicators),
+            "with_target_count": len(with_target),
+            "with_target_results_count": sum(1 for row in with_target if row.latest is not None),
+            "without_target_count": len(indicators) - len(with_target),
             "budget_by_agency_chart": bar_chart(
                 [(code, figures.total) for code, figures in budget.by_agency.items()],
                 title=_("Budget by agency, Mgt support included"),
@@ -47,6 +55,7 @@ def dashboard(request):
                     for row in with_target
                 ],
                 title=_("Indicator progress toward target"),
+                value_format=lambda value: plain_number(Decimal(value)),
             )
             if with_target
             else None,
