@@ -7,6 +7,7 @@ from outcomes.views import public_factsheets
 from reports.dashboard import dashboard
 from reports.portfolio import home, portfolio
 from workplan.forms import LoginForm
+from workplan.views import offline, service_worker
 
 # Every page of a programme: workplan.middleware.ProgrammeMiddleware resolves <programme> into
 # request.programme, and answers 404 to a person with no role in it.
@@ -32,6 +33,9 @@ urlpatterns = [
     path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("", home, name="home"),
+    # Offline reading: the service worker answers for the whole site, so it is served from its root.
+    path("sw.js", service_worker, name="service_worker"),
+    path("offline/", offline, name="offline"),
     path("programmes/", portfolio, name="portfolio"),
     path("factsheets/", public_factsheets, name="public_factsheets"),
     path("p/<str:programme>/", include(programme_urlpatterns)),

@@ -7,7 +7,7 @@ from io import BytesIO
 from django.contrib import messages
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -18,7 +18,8 @@ from exchange.import_plan import CHANGED, CREATED, UNCHANGED, ImportPlan
 from exchange.services import ImportRefused, import_work_plan
 from exchange.workplan_export import export_work_plan
 from exchange.workplan_import import plan_work_plan_import
-from workplan.models import WorkPlan
+from workplan.filters import ActivityFilter
+from workplan.models import Activity, WorkPlan
 from workplan.permissions import require_export, require_import
 from workplan.spreadsheet_safety import remove_abandoned_uploads
 
@@ -32,12 +33,22 @@ def workbook_filename(work_plan: WorkPlan) -> str:
 
 
 @require_GET
-def export_workbook(request: HttpRequest, year: int) -> FileResponse:
+def export_workbook(request: HttpRequest, year: int) -> HttpResponse:
+    """The work plan's workbook: with the work plan page's filters in the query string, only the
+    activities they show (workplan.filters.ActivityFilter, as the page applies it)."""
     require_export(request)
     work_plan = get_object_or_404(WorkPlan, programme=request.programme, year=year)
     work_plan.programme = request.programme
+    filters = ActivityFilter(
+        request.GET or None, queryset=Activity.objects.filter(work_plan=work_plan), programme=request.programme
+    )
+    activities = None
+    if filters.query_string_data():
+        if not filters.is_valid():
+            return HttpResponseBadRequest(_("These filters are not valid: download the work plan from its page."))
+        activities = filters.qs
     stream = BytesIO()
-    export_work_plan(work_plan=work_plan, stream=stream)
+    export_work_plan(work_plan=work_plan, stream=stream, activities=activities)
     stream.seek(0)
     return FileResponse(
         stream, as_attachment=True, filename=workbook_filename(work_plan), content_type=XLSX_CONTENT_TYPE

@@ -10,6 +10,7 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import BinaryIO
 
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -67,29 +68,32 @@ def amount_cell(sheet, value, style: str = AMOUNT) -> WriteOnlyCell:
     return cell
 
 
-def export_work_plan(*, work_plan: WorkPlan, stream: BinaryIO) -> None:
-    """Write the work plan's workbook to a binary stream."""
+def export_work_plan(*, work_plan: WorkPlan, stream: BinaryIO, activities: QuerySet[Activity] | None = None) -> None:
+    """Write the work plan's workbook to a binary stream: every activity of the work plan, or those of
+    `activities` (such as the work plan page's filtered list). The import matches rows by code, so a
+    workbook of some activities imports back into the whole work plan and leaves the others alone."""
     programme = work_plan.programme
     categories = list(BudgetCategory.objects.filter(programme=work_plan.programme_id).order_by("position", "name"))
-    activities = list(
-        Activity.objects.filter(work_plan=work_plan)
-        .select_related("output", "agency", "responsible_party")
-        .order_by("sort_key")
-    )
+    selected = Activity.objects.filter(work_plan=work_plan)
+    lines = BudgetLine.objects.filter(activity__work_plan=work_plan)
+    if activities is not None:
+        selected = activities.filter(work_plan=work_plan)
+        lines = BudgetLine.objects.filter(activity__in=selected.values("pk"))
+        total = Activity.objects.filter(work_plan=work_plan).count()
+    rows = list(selected.select_related("output", "agency", "responsible_party").order_by("sort_key"))
     # activity -> source of funds -> category -> amount
     amounts: dict[int, dict[str, dict[int, Decimal]]] = defaultdict(lambda: defaultdict(dict))
-    for activity_id, category_id, source_code, amount in (
-        BudgetLine.objects.filter(activity__work_plan=work_plan)
-        .values_list("activity_id", "category_id", "source__code", "amount")
-        .order_by()
-    ):
+    for activity_id, category_id, source_code, amount in lines.values_list(
+        "activity_id", "category_id", "source__code", "amount"
+    ).order_by():
         amounts[activity_id][source_code][category_id] = amount
 
     workbook = Workbook(write_only=True)
     for style in named_styles():
         workbook.add_named_style(style)
-    _write_work_plan_sheet(workbook, work_plan, categories, activities, amounts)
-    _write_budget_lines_sheet(workbook, programme.indirect_cost_rate, categories, activities, amounts)
+    selection = None if activities is None else (len(rows), total)
+    _write_work_plan_sheet(workbook, work_plan, categories, rows, amounts, selection)
+    _write_budget_lines_sheet(workbook, programme.indirect_cost_rate, categories, rows, amounts)
     _write_read_me_sheet(workbook, work_plan, categories)
     workbook.save(stream)
 
@@ -103,7 +107,7 @@ def _groups(work_plan: WorkPlan, activities: list[Activity]) -> list[tuple[Outpu
     return [(output, by_output.get(output.pk, [])) for output in outputs] + [(None, by_output.get(None, []))]
 
 
-def _write_work_plan_sheet(workbook, work_plan, categories, activities, amounts) -> None:
+def _write_work_plan_sheet(workbook, work_plan, categories, activities, amounts, selection) -> None:
     sheet = workbook.create_sheet(str(WORK_PLAN_SHEET))
     rate = work_plan.programme.indirect_cost_rate
     widths = [column.width for column in LEADING_COLUMNS] + [CATEGORY_WIDTH] * len(categories)
@@ -124,6 +128,11 @@ def _write_work_plan_sheet(workbook, work_plan, categories, activities, amounts)
         "year": work_plan.year,
         "currency": programme.currency,
     }
+    if selection is not None:
+        title += " " + _("(%(shown)s of its %(total)s activities, as filtered)") % {
+            "shown": selection[0],
+            "total": selection[1],
+        }
     sheet.append([text_cell(sheet, title, TITLE)])
     sheet.append([text_cell(sheet, indirect_cost_note(rate), NOTE)])
     labels = [str(c.label) for c in LEADING_COLUMNS] + [c.name for c in categories]

@@ -1,7 +1,9 @@
+from decimal import Decimal
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from outcomes.models import IndicatorResult
+from outcomes.models import Indicator, IndicatorResult
 
 
 class IndicatorResultForm(forms.ModelForm):
@@ -23,6 +25,13 @@ class IndicatorResultForm(forms.ModelForm):
     def __init__(self, *args, indicator, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.indicator = indicator
+        if indicator.unit == Indicator.Unit.YES_NO:
+            # Stored as 1 or 0, chosen as Yes or No.
+            self.fields["value"] = forms.TypedChoiceField(
+                label=self.fields["value"].label, choices=[("1", _("Yes")), ("0", _("No"))], coerce=Decimal
+            )
+            if self.instance.value is not None:
+                self.initial["value"] = "1" if self.instance.value else "0"
         if not indicator.disaggregated_by_sex:
             del self.fields["women"], self.fields["men"]
         if not indicator.disaggregated_by_indigenous_status:

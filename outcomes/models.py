@@ -93,6 +93,16 @@ class Indicator(models.Model):
             )
 
 
+def indicator_value_text(value: Decimal | None, unit: str) -> str:
+    """An indicator's value (a baseline, a target, a result) as it reads on pages, in reports and in
+    workbooks: "Yes" or "No" for a yes/no indicator (stored as 1 and 0), else the number as people write it."""
+    if value is None:
+        return ""
+    if unit == Indicator.Unit.YES_NO:
+        return str(_("Yes") if value else _("No"))
+    return format_figure(value)
+
+
 class IndicatorResultManager(models.Manager):
     def get_by_natural_key(self, mptf_project_id, code, as_of):
         return self.get(indicator=Indicator.objects.get_by_natural_key(mptf_project_id, code), as_of=as_of)

@@ -9,6 +9,7 @@ from outcomes.selectors import indicator_progress
 from reports.charts import bar_chart, progress_bars, stacked_bar_chart
 from reports.cycle_views import reporting_context
 from workplan.models import Activity, WorkPlan
+from workplan.numbers import format_figure
 
 
 def dashboard(request):
@@ -24,6 +25,8 @@ def dashboard(request):
         Activity.objects.filter(work_plan=work_plan).values_list("status").annotate(count=Count("pk")).order_by()
     )
     indicators = indicator_progress(programme)
+    # The card counts every indicator with a result; the chart draws those with a target (progress
+    # toward it): the card also says how many of the chart's have a result, so the two agree.
     with_target = [row for row in indicators if row.indicator.target]
     return render(
         request,
@@ -35,6 +38,9 @@ def dashboard(request):
             "activity_count": sum(by_status.values()),
             "results_count": sum(1 for row in indicators if row.latest is not None),
             "indicator_count": len(indicators),
+            "with_target_count": len(with_target),
+            "with_target_results_count": sum(1 for row in with_target if row.latest is not None),
+            "without_target_count": len(indicators) - len(with_target),
             "budget_by_agency_chart": bar_chart(
                 [(code, figures.total) for code, figures in budget.by_agency.items()],
                 title=_("Budget by agency, Mgt support included"),
@@ -49,6 +55,7 @@ def dashboard(request):
                     for row in with_target
                 ],
                 title=_("Indicator progress toward target"),
+                value_format=format_figure,
             )
             if with_target
             else None,

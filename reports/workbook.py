@@ -19,6 +19,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from budgets.money import MGT_SUPPORT
 from exchange.cells import AMOUNT_FORMAT, print_landscape_fit_to_width, wrapped_row_height
+from outcomes.models import Indicator, indicator_value_text
 from reports.selectors import QuarterlyReport
 from workplan.numbers import format_count
 from workplan.periods import QUARTERS
@@ -273,14 +274,21 @@ def _indicators_sheet(sheet: Worksheet, report: QuarterlyReport) -> None:
                     row.code,
                     row.statement,
                     row.unit_label,
-                    row.baseline,
+                    _indicator_cell(row.baseline, row.unit),
                     row.baseline_year,
-                    row.target,
+                    _indicator_cell(row.target, row.unit),
                     row.target_year,
-                    row.in_period.value if row.in_period else None,
-                    latest.value if latest else None,
+                    _indicator_cell(row.in_period.value if row.in_period else None, row.unit),
+                    _indicator_cell(latest.value if latest else None, row.unit),
                     f"{latest.period_label} ({date_format(latest.as_of, 'SHORT_DATE_FORMAT')})" if latest else "",
                     row.percent_of_target,
                     *((latest.women, latest.men, latest.indigenous, latest.non_indigenous) if latest else (None,) * 4),
                 ]
             )
+
+
+def _indicator_cell(value: Decimal | None, unit: str) -> Decimal | str | None:
+    """A yes/no indicator's value as "Yes" or "No", as on the page; other values stay numbers."""
+    if unit == Indicator.Unit.YES_NO and value is not None:
+        return indicator_value_text(value, unit)
+    return value

@@ -7,6 +7,8 @@ from outcomes.models import Indicator
 from workplan.models import Activity
 
 PUBLIC = {"login", "set_language", "admin:login", "outcomes:public_factsheet", "public_factsheets"}
+# Fetched by the browser for offline reading, whoever is logged in: no programme data.
+PUBLIC |= {"service_worker", "offline"}
 
 
 def named_patterns(resolver=None, namespace="", parameters=()):

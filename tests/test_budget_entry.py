@@ -61,7 +61,9 @@ def test_bad_amounts_are_refused_beside_the_field_and_nothing_changes(client_for
 
     assert response.status_code == 400
     page = response.content.decode()
-    assert 'id="id_amount_travel_errors"' in page and message in page
+    # The field names its error for screen readers, and the error carries that id.
+    assert 'aria-describedby="id_amount_travel_error"' in page and 'id="id_amount_travel_error"' in page
+    assert message in page
     assert lines(activity) == before
 
 

@@ -1,5 +1,6 @@
 from django.urls import reverse
 
+from outcomes.models import Indicator, IndicatorResult
 from tests.test_query_counts import add_activities
 from workplan.models import Activity
 
@@ -26,3 +27,33 @@ def test_the_dashboard_runs_the_same_queries_at_35_and_2000_activities(
 
     with django_assert_max_num_queries(len(at_35.captured_queries)):
         assert client.get(reverse("dashboard", args=["00067193"])).status_code == 200
+
+
+def test_the_indicator_card_and_the_progress_chart_agree_and_say_what_each_counts(client_for, users, cisp):
+    def dashboard():
+        page = client_for(users["pmc"]).get(reverse("dashboard", args=["00067193"])).content.decode()
+        card = page[page.index('data-testid="indicators-card"') :]
+        chart = page[page.index('<svg class="chart"', page.index("Indicator progress</h2>")) :]
+        chart = chart[: chart.index("</svg>")]
+        note = page[page.index('data-testid="progress-chart-note"') :]
+        drawn = chart.count("<text") // 2  # a label and a figure per indicator
+        return " ".join(card[: card.index("Open the indicators")].split()), drawn, chart.count(">no result yet<"), note
+
+    card, drawn, without_result, note = dashboard()
+    with_results = IndicatorResult.objects.filter(indicator__in=Indicator.objects.of_programme(cisp.programme))
+    assert '<div class="figure">18 / 29</div>' in card  # every indicator with a result, of all
+    assert drawn == 11 and without_result == 11  # the chart: the 11 with a target, none with a result yet
+    assert "Of the 11 indicators with a target (the chart): 0 with a result." in card
+    assert "The 11 indicators with a target, each with its latest result toward it: 0 with a result." in note
+    assert "The 18 without a target have no progress to draw" in note
+    assert with_results.values("indicator").distinct().count() == 18
+
+    IndicatorResult.objects.create(
+        indicator=Indicator.objects.get(code="I2.1.1"), as_of="2009-06-30", period_label="Year 1 Q2", value=7
+    )
+    card, drawn, without_result, note = dashboard()
+    assert '<div class="figure">19 / 29</div>' in card
+    assert (drawn, without_result) == (11, 10)
+    assert "Of the 11 indicators with a target (the chart): 1 with a result." in card
+    page = client_for(users["pmc"]).get(reverse("dashboard", args=["00067193"])).content.decode()
+    assert "7 of 10 (70.0%)" in page  # indicator values written as people write them, not as amounts

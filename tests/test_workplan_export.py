@@ -6,15 +6,18 @@ from io import BytesIO, StringIO
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 from openpyxl import load_workbook
 
 from budgets.models import BudgetLine, FundingSource
 from budgets.money import indirect_cost
 from budgets.selectors import work_plan_budget
+from exchange.import_plan import CHANGED, CREATED, UNCHANGED
+from exchange.services import import_work_plan
 from exchange.workplan_import import plan_work_plan_import
 from tests.factories import make_activity, make_budget_line, make_category
-from tests.workbooks import CODE, COMMENTS, MGT_SUPPORT, TITLE, exported, row_of
-from workplan.models import Activity
+from tests.workbooks import CODE, COMMENTS, CONTRACTS, MGT_SUPPORT, TITLE, editable, exported, row_of, saved
+from workplan.models import Activity, Agency
 
 
 def test_the_work_plan_sheet_mirrors_the_programme_layout(cisp):
@@ -187,3 +190,59 @@ def test_export_and_import_run_a_constant_number_of_queries(cisp, django_assert_
     with django_assert_max_num_queries(len(small_import.captured_queries)):
         plan = plan_work_plan_import(work_plan=cisp, data=data)
     assert len(plan.activities) == 235
+
+
+def download(client, query: dict | None = None) -> bytes:
+    response = client.get(reverse("exchange:export", args=["00067193", 1]), query or {})
+    assert response.status_code == 200
+    return b"".join(response.streaming_content)
+
+
+def activity_codes(data: bytes) -> list[str]:
+    sheet = load_workbook(BytesIO(data))["Work plan"]
+    return [row[1] for row in sheet.iter_rows(min_row=4, values_only=True) if row[1] and row[7]]
+
+
+def test_the_download_holds_what_the_work_plan_filter_shows(client_for, users, cisp):
+    client = client_for(users["coordinator"])
+    fao = Agency.objects.get(code="FAO").pk
+    query = {"agency": fao, "quarter": "4", "sort": "title"}
+    page = client.get(reverse("workplan:work_plan", args=["00067193", 1]), query)
+    shown = [row.record.code for row in page.context["table"].rows]
+    link = reverse("exchange:export", args=["00067193", 1]) + f"?agency={fao}&amp;quarter=4"
+    assert f'href="{link}" download' in page.content.decode()
+
+    data = download(client, {"agency": fao, "quarter": "4"})
+
+    assert (
+        sorted(activity_codes(data))
+        == sorted(shown)
+        == ["2.1.7", "2.1.8", "2.1.9", "2.2.10", "2.2.11", "2.2.6", "2.2.7"]
+    )
+    sheet = load_workbook(BytesIO(data))["Work plan"]
+    assert sheet["A1"].value.endswith("(7 of its 35 activities, as filtered)")
+    lines = load_workbook(BytesIO(data))["Budget lines"]
+    assert {row[1] for row in lines.iter_rows(min_row=2, values_only=True)} == set(shown)
+    # Unfiltered (or only sorted), every activity.
+    assert len(activity_codes(download(client, {"sort": "title"}))) == 33  # the two under "Other" have no code
+    assert client.get(reverse("exchange:export", args=["00067193", 1]), {"agency": "999"}).status_code == 400
+
+
+def test_a_filtered_download_imports_back_cleanly_and_leaves_the_other_activities_alone(client_for, users, cisp):
+    client = client_for(users["coordinator"])
+    fao = Agency.objects.get(code="FAO").pk
+    data = download(client, {"agency": fao})
+    unchanged = plan_work_plan_import(work_plan=cisp, data=data)
+    assert unchanged.is_valid and not unchanged.with_action(CREATED) and not unchanged.with_action(CHANGED)
+    assert len(unchanged.with_action(UNCHANGED)) == Activity.objects.filter(work_plan=cisp, agency__code="FAO").count()
+
+    workbook = editable(data)
+    sheet = workbook["Work plan"]
+    sheet[f"{CONTRACTS}{row_of(sheet, '2.1.7')}"] = 18000
+    before = {line.pk: line.amount for line in BudgetLine.objects.exclude(activity__code="2.1.7")}
+    plan = plan_work_plan_import(work_plan=cisp, data=saved(workbook))
+    assert plan.is_valid and [planned.code for planned in plan.with_action(CHANGED)] == ["2.1.7"]
+    import_work_plan(plan=plan)
+
+    assert BudgetLine.objects.get(activity__code="2.1.7", category__code="contracts").amount == Decimal("18000.00")
+    assert {line.pk: line.amount for line in BudgetLine.objects.exclude(activity__code="2.1.7")} == before

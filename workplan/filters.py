@@ -1,22 +1,37 @@
 import django_filters
+from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from workplan.models import Activity, Agency, Output, Partner
 from workplan.periods import QUARTER_CHOICES
 
+# The empty choice of every filter: no filtering.
+ALL = _("All")
+
 
 class ActivityFilter(django_filters.FilterSet):
-    agency = django_filters.ModelChoiceFilter(queryset=Agency.objects.all(), label=_("UN agency"))
-    responsible_party = django_filters.ModelChoiceFilter(queryset=Partner.objects.all(), label=_("Responsible party"))
-    output = django_filters.ModelChoiceFilter(queryset=Output.objects.none(), label=_("JP output"))
-    status = django_filters.ChoiceFilter(choices=Activity.Status.choices, label=_("Status"))
+    """The work plan's filters; the work plan page and its Excel download read the same ones."""
+
+    q = django_filters.CharFilter(
+        method="search",
+        label=_("Search"),
+        widget=forms.TextInput(attrs={"type": "search", "enterkeyhint": "search"}),
+        help_text=_("Code, title, annual target or comment"),
+    )
+    agency = django_filters.ModelChoiceFilter(queryset=Agency.objects.all(), label=_("UN agency"), empty_label=ALL)
+    responsible_party = django_filters.ModelChoiceFilter(
+        queryset=Partner.objects.all(), label=_("Responsible party"), empty_label=ALL
+    )
+    output = django_filters.ModelChoiceFilter(queryset=Output.objects.none(), label=_("JP output"), empty_label=ALL)
+    status = django_filters.ChoiceFilter(choices=Activity.Status.choices, label=_("Status"), empty_label=ALL)
     quarter = django_filters.ChoiceFilter(
-        choices=QUARTER_CHOICES, method="filter_planned_quarter", label=_("Planned in")
+        choices=QUARTER_CHOICES, method="filter_planned_quarter", label=_("Planned in"), empty_label=ALL
     )
 
     class Meta:
         model = Activity
-        fields = ["agency", "responsible_party", "output", "status", "quarter"]
+        fields = ["q", "agency", "responsible_party", "output", "status", "quarter"]
 
     def __init__(self, *args, programme=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -25,5 +40,21 @@ class ActivityFilter(django_filters.FilterSet):
         self.filters["responsible_party"].queryset = Partner.objects.filter(**in_programme).distinct()
         self.filters["output"].queryset = Output.objects.filter(outcome__programme=programme)
 
+    def search(self, queryset, name, value):
+        """Activities with every word typed in their code, title, annual target or state of implementation."""
+        for word in value.split():
+            queryset = queryset.filter(
+                Q(code__icontains=word)
+                | Q(title__icontains=word)
+                | Q(annual_target__icontains=word)
+                | Q(implementation_comment__icontains=word)
+            )
+        return queryset
+
     def filter_planned_quarter(self, queryset, name, value):
         return queryset.planned_in_quarter(int(value))
+
+    def query_string_data(self) -> dict[str, str]:
+        """The filters in force, as the query string of a link that shows (or downloads) the same activities."""
+        data = self.data or {}
+        return {name: data.get(name) for name in self.filters if data.get(name)}

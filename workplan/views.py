@@ -1,9 +1,14 @@
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.staticfiles import finders
 from django.db.models import F
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
@@ -11,7 +16,7 @@ from workplan.filters import ActivityFilter
 from workplan.forms import ProgressForm
 from workplan.models import Activity, WorkPlan
 from workplan.periods import QUARTERS
-from workplan.permissions import can_report_progress, get_activity, get_activity_for_progress
+from workplan.permissions import agencies_in, can_report_progress, get_activity, get_activity_for_progress
 from workplan.reporting import PeriodLocked
 from workplan.services import StaleActivityError, report_progress
 from workplan.tables import ActivityTable
@@ -45,11 +50,26 @@ class WorkPlanView(SingleTableMixin, FilterView):
         )
 
     def get_filterset_kwargs(self, filterset_class):
-        return {**super().get_filterset_kwargs(filterset_class), "programme": self.work_plan.programme}
+        kwargs = {**super().get_filterset_kwargs(filterset_class), "programme": self.work_plan.programme}
+        # A focal point's list opens on their own agency; choosing "All" (agency=) shows every agency.
+        self.own_agency = None
+        own = agencies_in(self.request.user, self.work_plan.programme)
+        if own and not any(name in self.request.GET for name in filterset_class.base_filters):
+            self.own_agency = own[0]
+            kwargs["data"] = {**self.request.GET.dict(), "agency": str(self.own_agency.pk)}
+        return kwargs
 
     def get_context_data(self, **kwargs):
         years = WorkPlan.objects.filter(programme=self.work_plan.programme).values_list("year", flat=True)
-        return super().get_context_data(work_plan=self.work_plan, years=list(years), **kwargs)
+        filters = self.filterset.query_string_data()
+        return super().get_context_data(
+            work_plan=self.work_plan,
+            years=list(years),
+            own_agency=self.own_agency,
+            export_query=urlencode(filters),
+            filtered=bool(filters),
+            **kwargs,
+        )
 
 
 def activity_detail(request, pk):
@@ -158,3 +178,23 @@ def locked_out(request, response=None, credentials=None):
     """django-axes' lockout page, telling the user why and for how long."""
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     return render(request, "registration/locked_out.html", {"cooloff_minutes": minutes}, status=429)
+
+
+@login_not_required
+@require_GET
+def service_worker(request):
+    """static/js/sw.js, served at the site's root: a service worker answers only for the pages under
+    the path it is served from. Checked for a new version at every visit (no-cache)."""
+    with open(finders.find("js/sw.js"), "rb") as source:
+        response = HttpResponse(source.read(), content_type="text/javascript; charset=utf-8")
+    response["Service-Worker-Allowed"] = "/"
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+@login_not_required
+@require_GET
+def offline(request):
+    """What the service worker shows for a page not kept on the device, when there is no connection. It is
+    kept on the device whoever logs in or out, so it names no one: drawn as for a visitor not logged in."""
+    return render(request, "workplan/offline.html", {"user": AnonymousUser(), "switchable_programmes": []})

@@ -9,6 +9,7 @@ from html import escape
 from django import template
 from django.utils.safestring import SafeString, mark_safe
 
+from outcomes.models import indicator_value_text
 from reports.charts import format_number
 from reports.selectors import ActivityRow
 from workplan.numbers import format_figure
@@ -27,6 +28,12 @@ def amount(value: Decimal | None) -> str:
 def figure(value: Decimal | None) -> str:
     """An indicator value as people write it: 809.00 as "809", 18.50 as "18.5"."""
     return format_figure(value) if isinstance(value, Decimal) else ""
+
+
+@register.filter
+def indicator_figure(value: Decimal | None, unit: str) -> str:
+    """An indicator's value: "Yes" or "No" for a yes/no indicator, else as `figure` writes it."""
+    return indicator_value_text(value, unit) if isinstance(value, Decimal) else ""
 
 
 @register.simple_tag
