@@ -56,4 +56,4 @@ def test_the_indicator_card_and_the_progress_chart_agree_and_say_what_each_count
     assert (drawn, without_result) == (11, 10)
     assert "Of the 11 indicators with a target (the chart): 1 with a result." in card
     page = client_for(users["pmc"]).get(reverse("dashboard", args=["00067193"])).content.decode()
-    assert "7 of 10 (70.0%)" in page  # indicator values written as people write them, not as amounts
+    assert "7 of 10 (70%)" in page  # indicator values written as people write them, not as amounts

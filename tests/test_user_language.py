@@ -45,7 +45,7 @@ def test_the_language_follows_the_person_to_another_device(users):
     # From the login on: the pages in Khmer, and the browser's cookie set so it stays after logging out.
     assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "km"
     page = phone.get(DASHBOARD)
-    assert page.headers["Content-Language"] == "km" and '<html lang="km">' in page.content.decode()
+    assert page.headers["Content-Language"] == "km" and '<html lang="km"' in page.content.decode()
     phone.post(reverse("logout"))
     assert phone.get(reverse("login")).headers["Content-Language"] == "km"
 

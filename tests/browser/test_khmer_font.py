@@ -15,7 +15,9 @@ def elements_drawn_without_the_khmer_font(page) -> list[str]:
     page.evaluate("""() => {
         for (const element of document.body.querySelectorAll("*")) {
             const own = [...element.childNodes].filter(node => node.nodeType === Node.TEXT_NODE).map(node => node.data);
-            const drawn = !["OPTION", "SELECT", "TITLE"].includes(element.tagName.toUpperCase());
+            // Not drawn: the text of select options and titles, and what is hidden (the offline note).
+            const drawn = !["OPTION", "SELECT", "TITLE"].includes(element.tagName.toUpperCase())
+                && element.getClientRects().length > 0;
             if (drawn && /[\\u1780-\\u17ff]/.test(own.join(""))) {
                 element.dataset.khmerText = "";
             }
