@@ -68,6 +68,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Each request restarts the session's idle clock; the session is written at most once a minute.
+    "workplan.middleware.SessionRenewalMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -203,7 +205,9 @@ LOGIN_URL = "login"
 
 # Accounts: sessions end after a period without activity; repeated failed logins are throttled.
 SESSION_COOKIE_AGE = envint("SESSION_IDLE_TIMEOUT_SECONDS", str(60 * 60))
-SESSION_SAVE_EVERY_REQUEST = True  # each request restarts the idle clock
+# Each request restarts the idle clock, but the session is written at most once a minute
+# (workplan.middleware.SessionRenewalMiddleware), not on every request.
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # The language chosen: read by the server only, never sent along with a request from another site's page.
 LANGUAGE_COOKIE_HTTPONLY = True

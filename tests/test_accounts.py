@@ -3,9 +3,13 @@ from datetime import timedelta
 import pytest
 from axes.models import AccessAttempt
 from django.contrib.sessions.models import Session
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+
+from workplan.middleware import SessionRenewalMiddleware
 
 
 def test_repeated_failed_logins_are_throttled_and_the_user_is_told_for_how_long(client, users, settings):
@@ -31,8 +35,44 @@ def test_a_session_ends_after_the_idle_timeout(client_for, users, cisp, settings
 
     Session.objects.update(expire_date=timezone.now() - timedelta(seconds=1))
 
+    sessions = Session.objects.count()
     assert client.get(reverse("workplan:work_plan", args=["00067193", 1])).status_code == 302
-    assert settings.SESSION_SAVE_EVERY_REQUEST  # each request restarts the idle clock
+    assert Session.objects.count() == sessions  # the expired session is not renewed, nor replaced by an empty one
+
+
+def _expires(client):
+    return Session.objects.get(session_key=client.session.session_key).expire_date
+
+
+def _session_writes(queries) -> list[str]:
+    return [query["sql"] for query in queries if "django_session" in query["sql"] and "SELECT" not in query["sql"]]
+
+
+def test_each_request_restarts_the_idle_clock_writing_the_session_at_most_once_a_minute(
+    client_for, users, cisp, settings
+):
+    client = client_for(users["pmc"])
+    url = reverse("workplan:work_plan", args=["00067193", 1])
+    client.get(url)
+    renewed = _expires(client)
+    assert renewed > timezone.now() + timedelta(seconds=settings.SESSION_COOKIE_AGE - 10)
+
+    # Within the minute, a request reads the session and writes nothing.
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    assert _session_writes(queries.captured_queries) == []
+    assert _expires(client) == renewed
+
+    # Fifty minutes later, with the session last written then, the next request restarts the clock.
+    session = client.session
+    session[SessionRenewalMiddleware.RENEWED_AT] -= 50 * 60
+    session.save()
+    Session.objects.update(expire_date=timezone.now() + timedelta(minutes=10))
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    assert len(_session_writes(queries.captured_queries)) == 1
+    assert _expires(client) > timezone.now() + timedelta(seconds=settings.SESSION_COOKIE_AGE - 10)
+    assert not settings.SESSION_SAVE_EVERY_REQUEST
 
 
 def test_passwords_must_pass_the_validators(client_for, users):

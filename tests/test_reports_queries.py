@@ -12,8 +12,8 @@ from workplan.permissions import Role
 
 # Session and user, the permission check (the user's and the groups'), the programme, the work plan, outputs,
 # activities, quarterly progress, the budget (six: categories, activities, lines, the stated
-# TOTAL row with its categories), indicators and their results; and the session's renewal
-# (an update in a savepoint: each request restarts the idle clock).
+# TOTAL row with its categories), indicators and their results; and, at most once a minute, the
+# session's renewal (an update in a savepoint: workplan.middleware.SessionRenewalMiddleware).
 QUERY_BOUND = 20
 
 
