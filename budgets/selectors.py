@@ -9,11 +9,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from functools import cached_property
 
-from django.db.models import QuerySet, Sum
+from django.db.models import BigIntegerField, F, QuerySet, Sum
+from django.db.models.functions import Cast, Round
 from django.utils.translation import gettext
 
-from budgets.models import BudgetCategory, BudgetLine, StatedBudget
+from budgets.models import BudgetCategory, BudgetLine, StatedBudget, StatedCategoryTotal
 from budgets.money import MGT_SUPPORT, ZERO, format_money, indirect_cost
 from workplan.models import Activity, WorkPlan
 from workplan.natural_sort import natural_sort_key
@@ -64,14 +66,28 @@ class WorkPlanBudget:
     """A work plan's budget: what its listed activities add up to, and the TOTAL row as printed."""
 
     work_plan: WorkPlan
-    categories: list[BudgetCategory]
-    by_category: dict[str, Decimal]
     by_agency: dict[str, BudgetFigures]
     by_output: dict[str, BudgetFigures]
     by_output_and_agency: dict[tuple[str, str], BudgetFigures]
     by_activity: dict[int, BudgetFigures]
     listed: BudgetFigures
     stated: dict[str, Decimal] | None = field(default=None)
+
+    @cached_property
+    def categories(self) -> list[BudgetCategory]:
+        return list(BudgetCategory.objects.filter(programme=self.work_plan.programme_id))
+
+    @cached_property
+    def by_category(self) -> dict[str, Decimal]:
+        """The direct lines by category, summed by the database when first asked for (two queries):
+        the reports and the budget summary show them, the dashboard does not."""
+        cents = dict(
+            BudgetLine.objects.filter(activity__work_plan=self.work_plan)
+            .values_list("category_id")
+            .annotate(cents=_sum_in_cents("amount"))
+            .order_by()
+        )
+        return {category.name: _from_cents(cents.get(category.pk)) for category in self.categories}
 
     @property
     def listed_by_line(self) -> dict[str, Decimal]:
@@ -87,31 +103,38 @@ class WorkPlanBudget:
         listed = self.listed_by_line
         return {label: self.stated.get(label, ZERO) - listed.get(label, ZERO) for label in listed}
 
+    @property
+    def total_difference(self) -> Decimal | None:
+        """Stated minus listed on the Total line alone (`difference` sums the categories too)."""
+        if self.stated is None:
+            return None
+        return self.stated.get(TOTAL_LABEL, ZERO) - self.listed.total
+
 
 def work_plan_budget(work_plan: WorkPlan) -> WorkPlanBudget:
-    """Four queries whatever the number of activities."""
+    """Three queries whatever the number of activities: the database sums each activity's budget
+    lines, the indirect cost is computed here per activity, as everywhere; and the stated TOTAL row.
+    `by_category` costs two more when asked for."""
     rate = work_plan.programme.indirect_cost_rate
-    categories = list(BudgetCategory.objects.filter(programme=work_plan.programme_id))
-    activities = list(
-        Activity.objects.filter(work_plan=work_plan).values_list("pk", "agency__code", "output__code").order_by()
+    activities = (
+        Activity.objects.filter(work_plan=work_plan)
+        .values_list("pk", "agency__code", "output__code")
+        .annotate(direct_cents=_sum_in_cents("budget_lines__amount"))
+        .order_by()
     )
-    direct_by_activity: dict[int, Decimal] = defaultdict(lambda: ZERO)
-    by_category_id: dict[int, Decimal] = defaultdict(lambda: ZERO)
-    for activity_id, category_id, amount in BudgetLine.objects.filter(activity__work_plan=work_plan).values_list(
-        "activity_id", "category_id", "amount"
-    ):
-        direct_by_activity[activity_id] += amount
-        by_category_id[category_id] += amount
 
     by_activity: dict[int, BudgetFigures] = {}
     by_agency: dict[str, BudgetFigures] = defaultdict(BudgetFigures)
     by_output: dict[str, BudgetFigures] = defaultdict(BudgetFigures)
-    by_output_and_agency: dict[tuple[str, str], BudgetFigures] = defaultdict(BudgetFigures)
+    sums: dict[tuple[str, str], list[Decimal]] = {}  # (output, agency) -> [direct, indirect]
     listed = BudgetFigures()
-    for activity_id, agency_code, output_code in activities:
-        figures = budget_figures(direct_by_activity[activity_id], rate)
+    for activity_id, agency_code, output_code, direct_cents in activities:
+        figures = budget_figures(_from_cents(direct_cents), rate)
         by_activity[activity_id] = figures
-        by_output_and_agency[output_code or NO_OUTPUT_LABEL, agency_code] += figures
+        group = sums.setdefault((output_code or NO_OUTPUT_LABEL, agency_code), [ZERO, ZERO])
+        group[0] += figures.direct
+        group[1] += figures.indirect
+    by_output_and_agency = {key: BudgetFigures(direct, indirect) for key, (direct, indirect) in sums.items()}
     # The other groups follow from output x agency: a few dozen additions, not three per activity.
     for (output_code, agency_code), figures in by_output_and_agency.items():
         by_agency[agency_code] += figures
@@ -120,8 +143,6 @@ def work_plan_budget(work_plan: WorkPlan) -> WorkPlanBudget:
 
     return WorkPlanBudget(
         work_plan=work_plan,
-        categories=categories,
-        by_category={category.name: by_category_id[category.pk] for category in categories},
         by_agency=dict(sorted(by_agency.items())),
         by_output=dict(sorted(by_output.items(), key=_output_order)),
         by_output_and_agency=dict(sorted(by_output_and_agency.items(), key=_output_and_agency_order)),
@@ -129,6 +150,16 @@ def work_plan_budget(work_plan: WorkPlan) -> WorkPlanBudget:
         listed=listed,
         stated=_stated_totals(work_plan),
     )
+
+
+def _sum_in_cents(amount_field: str) -> Sum:
+    """The sum of an amount column in whole cents, added up as integers: exact on every database,
+    where SQLite keeps decimals as binary floating point and a sum of thousands of them could drift."""
+    return Sum(Cast(Round(F(amount_field) * 100), BigIntegerField()))
+
+
+def _from_cents(cents: int | Decimal | None) -> Decimal:
+    return Decimal(int(cents or 0)).scaleb(-2)
 
 
 def _output_order(item: tuple[str, BudgetFigures]):
@@ -142,11 +173,13 @@ def _output_and_agency_order(item: tuple[tuple[str, str], BudgetFigures]):
 
 
 def _stated_totals(work_plan: WorkPlan) -> dict[str, Decimal] | None:
-    stated = StatedBudget.objects.filter(work_plan=work_plan).prefetch_related("category_totals__category").first()
+    """The TOTAL row as printed: two queries."""
+    stated = StatedBudget.objects.filter(work_plan=work_plan).values_list("pk", "indirect_cost", "total").first()
     if stated is None:
         return None
-    by_line = {line.category.name: line.amount for line in stated.category_totals.all()}
-    return {**by_line, INDIRECT_COST_LABEL: stated.indirect_cost, TOTAL_LABEL: stated.total}
+    pk, indirect, total = stated
+    by_line = StatedCategoryTotal.objects.filter(stated_budget=pk).values_list("category__name", "amount")
+    return {**dict(by_line), INDIRECT_COST_LABEL: indirect, TOTAL_LABEL: total}
 
 
 def budget_line_changes_since(activity: Activity, *, since: datetime | None) -> list[RecordedChange]:
