@@ -108,3 +108,22 @@ def test_a_missing_or_altered_hidden_version_is_refused_with_a_message(
     assert "Reload the page and enter your changes again." in page
     assert "Shortlists agreed." in page  # what was typed is kept
     assert not ActivityProgress.objects.exists()
+
+
+def test_the_form_opens_on_the_quarter_asked_with_what_was_saved_for_it(client_for, users, activity):
+    client = client_for(users["pmc"])
+    post_progress(client, activity, quarter=1, status="ongoing", comment="Started in Q1.")
+    activity.refresh_from_db()
+    post_progress(client, activity, quarter=2, status="completed", comment="Done in Q2.")
+    url = reverse("workplan:report_progress", args=["00067193", activity.pk])
+
+    def shown(query):
+        form = client.get(url, query).context["form"]
+        return form["quarter"].value(), form["status"].value(), form["comment"].value()
+
+    assert shown({}) == (2, "completed", "Done in Q2.")  # the latest quarter reported
+    assert shown({"quarter": "1"}) == (1, "ongoing", "Started in Q1.")
+    assert shown({"quarter": "3"}) == (3, "completed", "")  # nothing saved yet: the current status, no comment
+    page = client.get(url).content.decode()
+    assert 'class="progress-form"' in page and "data-confirm-switch=" in page
+    assert '<script src="/static/js/progress-form.js" defer></script>' in page

@@ -124,7 +124,12 @@ class ActivityAdminForm(VersionCheckedAdminForm):
 
 
 class ProgressForm(HiddenFieldErrorsOnTop, forms.Form):
-    quarter = forms.TypedChoiceField(label=_("Quarter"), choices=QUARTER_CHOICES, coerce=int)
+    quarter = forms.TypedChoiceField(
+        label=_("Quarter"),
+        choices=QUARTER_CHOICES,
+        coerce=int,
+        help_text=_("Choosing another quarter shows what was saved for it."),
+    )
     status = forms.ChoiceField(label=_("Status"), choices=Activity.Status.choices)
     comment = forms.CharField(
         label=_("State of implementation"),

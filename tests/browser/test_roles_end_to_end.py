@@ -16,7 +16,9 @@ def test_a_pmc_member_updates_the_status_of_an_activity(page_as):
 
     page.get_by_role("link", name="Identify existing and potential groups and associations").click()
     page.get_by_role("link", name="Update status").click()
-    page.select_option("#id_quarter", "2")
+    page.wait_for_url(re.compile(r"/progress/$"))  # loaded, the form's script in
+    page.select_option("#id_quarter", "2")  # nothing typed yet: the form reloads for Q2 at once
+    page.wait_for_url(re.compile(r"\?quarter=2$"))
     page.select_option("#id_status", "ongoing")
     page.fill("#id_comment", "Shortlists agreed in the four provinces.")
     page.get_by_role("button", name="Save").click()
@@ -26,6 +28,23 @@ def test_a_pmc_member_updates_the_status_of_an_activity(page_as):
     expect(page.locator("dl.facts")).to_contain_text("Shortlists agreed in the four provinces.")
     progress = ActivityProgress.objects.get(activity__code="2.1.1", quarter=2)
     assert progress.status == "ongoing"
+
+    # Switching quarter shows that quarter's own status and comment, never the one on screen.
+    page.get_by_role("link", name="Update status").click()
+    page.wait_for_url(re.compile(r"/progress/$"))
+    expect(page.locator("#id_comment")).to_have_value("Shortlists agreed in the four provinces.")  # Q2, the latest
+    page.fill("#id_comment", "Typed, not saved.")
+    page.once("dialog", lambda dialog: dialog.dismiss())  # "Leave what you typed...?" No: nothing changes
+    page.select_option("#id_quarter", "3")
+    expect(page.locator("#id_quarter")).to_have_value("2")
+    expect(page.locator("#id_comment")).to_have_value("Typed, not saved.")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.select_option("#id_quarter", "3")
+    page.wait_for_url(re.compile(r"\?quarter=3$"))
+    expect(page.locator("#id_comment")).to_have_value("")  # nothing saved for Q3
+    page.select_option("#id_quarter", "2")
+    page.wait_for_url(re.compile(r"\?quarter=2$"))
+    expect(page.locator("#id_comment")).to_have_value("Shortlists agreed in the four provinces.")
 
 
 def test_a_focal_point_enters_a_budget_line_and_sees_mgt_support_change_as_they_type(page_as):
