@@ -17,6 +17,10 @@ from workplan.spreadsheet_safety import NOT_XLSX, RefusedUpload, located
 
 # Far above any budget line; keeps a typo such as "1e30" from reaching the database.
 MAX_AMOUNT = Decimal("1000000000000")
+# Excel keeps numbers as binary floats: 4234.56 typed there may be read back as 4234.559999999999. An
+# amount within a millionth of a cent of a whole cent is that cent; anything further off (4234.555) has
+# more than two decimals.
+FLOAT_NOISE = Decimal("0.00000001")
 
 
 @dataclass(frozen=True)
@@ -163,6 +167,6 @@ def read_amount(value) -> Decimal | None:
         raise ValueError(_("A budget amount cannot be negative."))
     if amount >= MAX_AMOUNT:
         raise ValueError(_("The amount is too large."))
-    if amount != amount.quantize(CENT):
+    if abs(amount - amount.quantize(CENT)) > FLOAT_NOISE:
         raise ValueError(_("An amount has at most two decimals (cents)."))
     return round_to_cent(amount)

@@ -16,6 +16,7 @@ def test_a_pmc_member_updates_the_status_of_an_activity(page_as):
 
     page.get_by_role("link", name="Identify existing and potential groups and associations").click()
     page.get_by_role("link", name="Update status").click()
+    page.wait_for_url(re.compile(r"/progress/$"))  # loaded, the form's script in
     page.select_option("#id_quarter", "2")  # nothing typed yet: the form reloads for Q2 at once
     page.wait_for_url(re.compile(r"\?quarter=2$"))
     page.select_option("#id_status", "ongoing")
@@ -30,6 +31,7 @@ def test_a_pmc_member_updates_the_status_of_an_activity(page_as):
 
     # Switching quarter shows that quarter's own status and comment, never the one on screen.
     page.get_by_role("link", name="Update status").click()
+    page.wait_for_url(re.compile(r"/progress/$"))
     expect(page.locator("#id_comment")).to_have_value("Shortlists agreed in the four provinces.")  # Q2, the latest
     page.fill("#id_comment", "Typed, not saved.")
     page.once("dialog", lambda dialog: dialog.dismiss())  # "Leave what you typed...?" No: nothing changes
