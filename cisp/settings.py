@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "workplan",
     "budgets",
     "outcomes",
+    "finance",
     "exchange",
     "reports",
 ]

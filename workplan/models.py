@@ -291,6 +291,15 @@ class Activity(models.Model):
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PLANNED)
     implementation_comment = models.TextField(_("state of implementation"), blank=True)
     sort_key = NaturalSortKeyField(source="code", fallback="title")
+    continues = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="continued_by",
+        verbose_name=_("continues"),
+        help_text=_("The activity of an earlier year's work plan that this one carries over."),
+    )
     version = models.PositiveIntegerField(
         default=1,
         editable=False,
