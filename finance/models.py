@@ -39,6 +39,11 @@ class Transfer(models.Model):
         validators=[MinValueValidator(Decimal("0.01"), message=_("A transfer must be more than zero."))],
     )
     voucher = models.CharField(_("voucher"), max_length=100, blank=True, help_text=_("The transfer voucher reference."))
+    illustrative = models.BooleanField(
+        _("illustrative"),
+        default=False,
+        help_text=_("Made up for the demo, not taken from the programme's sources; pages that count it say so."),
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -81,6 +86,11 @@ class Expenditure(models.Model):
     )
     committed = models.DecimalField(_("committed"), default=Decimal("0.00"), **money_field_options)
     disbursed = models.DecimalField(_("disbursed"), default=Decimal("0.00"), **money_field_options)
+    illustrative = models.BooleanField(
+        _("illustrative"),
+        default=False,
+        help_text=_("Made up for the demo, not taken from the programme's sources; pages that count it say so."),
+    )
     reported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
