@@ -135,7 +135,9 @@ def test_end_of_programme_results(cisp):
         return IndicatorResult.objects.get(indicator__code=code)
 
     people = result("I2.2")
-    assert (people.value, people.women) == (Decimal("809"), 540)
+    assert (people.value, people.women, people.men) == (Decimal("809"), 540, 269)
+    trained_indigenous = result("I2.3")
+    assert (trained_indigenous.indigenous, trained_indigenous.non_indigenous) == (809, 0)
     assert result("I2.1").value == Decimal("63")
     assert result("I2.4").value == Decimal("321") and result("I2.5").value == Decimal("59")
     assert result("I2.6").value == Decimal("715")
@@ -145,6 +147,18 @@ def test_end_of_programme_results(cisp):
     assert result("I1.5").value == Decimal("2")  # cultural centres
     assert result("I1.6").value == Decimal("4")  # publications
     assert Indicator.objects.get(code="I3.3.1").target == Decimal("4")  # Seal of Excellence, Year-1 target
+
+
+def test_indicators_of_people_are_set_up_for_the_parts_the_sources_give(cisp):
+    """The sources count women among the producer groups' members (540 of 809) and give women's shares
+    of the people trained (59% of 321, 69% of 715; 92% of the 715 indigenous): those indicators take
+    their parts, and the shares stay the percent indicators they are in the sources."""
+    by_sex = set(Indicator.objects.filter(disaggregated_by_sex=True).values_list("code", flat=True))
+    by_indigenous_status = set(
+        Indicator.objects.filter(disaggregated_by_indigenous_status=True).values_list("code", flat=True)
+    )
+    assert by_sex == {"I2.2", "I2.4", "I2.6"}
+    assert by_indigenous_status == {"I2.3", "I2.6"}
 
 
 def test_every_loaded_record_passes_validation(cisp):

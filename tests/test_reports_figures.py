@@ -162,9 +162,9 @@ def test_indicator_figures_from_the_factsheet(cisp, quarter):
 
     people = indicators["I2.2"]
     assert people.latest.value == Decimal("809") and people.latest.women == 540
-    assert people.latest.parts == [("Women", 540)]
+    assert people.latest.parts == [("Women", 540), ("Men", 269)]
     assert people.in_period is None  # the factsheet's figures are end-of-programme, not Year 1
-    assert indicators["I2.3"].latest.parts == [("Indigenous", 809)]
+    assert indicators["I2.3"].latest.parts == [("Indigenous", 809), ("Non-indigenous", 0)]
     sales = indicators["I3.1"]
     assert (sales.latest.value, sales.unit) == (Decimal("18"), "percent")
     assert indicators["I1.3"].latest.value == Decimal("17")
