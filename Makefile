@@ -20,8 +20,9 @@ run: $(INSTALLED)
 	@echo "Serving at http://127.0.0.1:8000/ (admin at http://127.0.0.1:8000/admin/)"
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
+# One test process per core (pytest-xdist); each loads the CISP data once for the tests it runs.
 test: $(INSTALLED)
-	$(BIN)/pytest
+	$(BIN)/pytest --numprocesses auto
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check .
