@@ -40,7 +40,7 @@ from workplan.reporting import (
     submit_quarter,
     unaccepted_agencies,
 )
-from workplan.selectors import NO_VALUE
+from workplan.selectors import NO_VALUE, quarter_report_history
 
 Status = Submission.Status
 
@@ -196,9 +196,7 @@ def submission_page(request, year, quarter, agency):
     results = IndicatorResult.objects.filter(
         indicator__in=indicator_ids, as_of__gte=period.start, as_of__lte=period.end
     ).select_related("indicator")
-    history = (
-        submission.history.select_related("history_user").order_by("-history_date") if submission is not None else []
-    )
+    transitions, progress_changes = quarter_report_history(work_plan, agency, quarter, submission)
     return render(
         request,
         "reporting/submission.html",
@@ -215,7 +213,8 @@ def submission_page(request, year, quarter, agency):
             "rows": rows,
             "last_accepted": last_accepted,
             "results": results,
-            "history": history,
+            "transitions": transitions,
+            "progress_changes": progress_changes,
             "may_submit": can_submit(request.user, request.programme, agency.pk)
             and status not in (Status.SUBMITTED, Status.ACCEPTED),
             "may_review": can_review(request.user, request.programme) and status == Status.SUBMITTED,

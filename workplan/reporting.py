@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from workplan.change_reasons import ChangeReason, change_reason, record_change
 from workplan.models import Activity, ActivityProgress, Agency, Programme, Submission, WorkPlan
 from workplan.periods import PLANNED_QUARTER_FIELDS, QUARTERS, planned_in, report_period, year_bounds
 
@@ -181,8 +182,7 @@ def _locked_submission(work_plan: WorkPlan, agency: Agency, quarter: int) -> Sub
 
 
 def _save(submission: Submission, user, reason: str) -> None:
-    submission._history_user = user
-    submission._change_reason = reason
+    record_change(submission, user=user, reason=reason)
     submission.full_clean(exclude=["work_plan", "agency"])
     submission.save()
 
@@ -207,7 +207,7 @@ def submit_quarter(*, programme: Programme, agency: Agency, year: int, quarter: 
     submission.status = Status.SUBMITTED
     submission.submitted_by = user
     submission.submitted_at = timezone.now()
-    _save(submission, user, _("Submitted"))
+    _save(submission, user, change_reason(ChangeReason.SUBMITTED))
     return submission
 
 
@@ -227,7 +227,7 @@ def accept_submission(*, submission: Submission, user) -> Submission:
     submission.reviewed_by = user
     submission.reviewed_at = timezone.now()
     submission.comment = ""
-    _save(submission, user, _("Accepted"))
+    _save(submission, user, change_reason(ChangeReason.ACCEPTED))
     return submission
 
 
@@ -243,7 +243,7 @@ def send_back(*, submission: Submission, user, comment: str) -> Submission:
     submission.reviewed_by = user
     submission.reviewed_at = timezone.now()
     submission.comment = comment.strip()
-    _save(submission, user, _("Sent back: %(comment)s") % {"comment": comment.strip()})
+    _save(submission, user, change_reason(ChangeReason.SENT_BACK, comment))
     return submission
 
 
@@ -259,8 +259,23 @@ def reopen(*, submission: Submission, user, reason: str) -> Submission:
     submission.reviewed_by = user
     submission.reviewed_at = timezone.now()
     submission.comment = reason.strip()
-    _save(submission, user, _("Reopened: %(reason)s") % {"reason": reason.strip()})
+    _save(submission, user, change_reason(ChangeReason.REOPENED, reason))
     return submission
+
+
+def progress_change_reason(activity: Activity, quarter: int) -> str:
+    """Why a quarter's progress is written: reported; or corrected as the coordinator asked, in their
+    words, while the agency's quarter is sent back (or reopened)."""
+    asked = (
+        Submission.objects.filter(
+            work_plan_id=activity.work_plan_id, agency_id=activity.agency_id, quarter=quarter, status=Status.SENT_BACK
+        )
+        .values_list("comment", flat=True)
+        .first()
+    )
+    if asked is None:
+        return change_reason(ChangeReason.PROGRESS_REPORTED)
+    return change_reason(ChangeReason.CORRECTED, asked)
 
 
 def unaccepted_agencies(work_plan: WorkPlan, quarter: int) -> list[Agency]:

@@ -5,8 +5,9 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from workplan.change_reasons import record_change
 from workplan.models import Activity, ActivityProgress
-from workplan.reporting import refuse_locked_changes
+from workplan.reporting import progress_change_reason, refuse_locked_changes
 
 
 @dataclass
@@ -68,6 +69,8 @@ def report_progress(
     progress.status = status
     progress.comment = comment
     progress.reported_by = user
+    reason = progress_change_reason(locked, quarter)
+    record_change(progress, user=user, reason=reason)
     progress.full_clean()
     progress.save()
 
@@ -75,6 +78,6 @@ def report_progress(
     if quarter >= latest_quarter:
         locked.status = status
         locked.implementation_comment = comment
-    locked._history_user = user
+    record_change(locked, user=user, reason=reason)
     locked.save(update_fields=["status", "implementation_comment", "version"])
     return progress
