@@ -4,6 +4,7 @@ the workbook import, indicator results; and only accepted results are public."""
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth.models import Permission, User
 from django.urls import reverse
 
 from exchange.services import ImportRefused, import_work_plan
@@ -81,17 +82,61 @@ def test_the_factsheet_shows_a_result_only_once_its_quarter_is_accepted(client, 
     assert "Year 1 Q1" in client.get(factsheet).content.decode()
 
 
-def test_the_admin_may_not_change_the_timeframe_of_an_accepted_quarter(admin_client, users, cisp):
+@pytest.fixture
+def unesco_q1_accepted_in_the_admin(cisp, users):
+    """UNESCO's Q1 accepted; the admin's change page of 1.1.1 (UNESCO, planned in Q1) and the form it
+    sends back with Q1 unticked."""
     accept_unesco_q1(cisp, users)
-    activity = Activity.objects.get(work_plan=cisp, code="1.1.1")  # UNESCO, planned in Q1
+    activity = Activity.objects.get(work_plan=cisp, code="1.1.1")
     url = reverse("admin:workplan_activity_change", args=[activity.pk])
-    form = {key: value for key, value in opened_form(admin_client, url).items() if key != "planned_q1"}
+    return activity, url
 
-    refused = admin_client.post(url, form)
+
+def without_q1(client, url) -> dict:
+    return {key: value for key, value in opened_form(client, url).items() if key != "planned_q1"}
+
+
+def test_a_superuser_must_give_a_reason_to_change_an_accepted_quarter(admin_client, unesco_q1_accepted_in_the_admin):
+    activity, url = unesco_q1_accepted_in_the_admin
+
+    refused = admin_client.post(url, without_q1(admin_client, url))
+
+    assert refused.status_code == 200
+    assert "Q1 of year 1 for UNESCO was accepted on" in refused.content.decode()
+    assert "give the reason here" in str(refused.context["adminform"].form.errors["change_reason"])
+    activity.refresh_from_db()
+    assert activity.planned_q1
+    changed_target = admin_client.post(url, {**opened_form(admin_client, url), "annual_target": "Revised"})
+    assert changed_target.status_code == 302  # what the agency reported on is not touched
+    assert activity.history.latest().history_change_reason == "Changed in the admin"
+
+
+def test_a_superusers_reason_lets_the_change_through_and_stays_in_the_history(
+    admin_client, unesco_q1_accepted_in_the_admin
+):
+    activity, url = unesco_q1_accepted_in_the_admin
+    reason = "The PMC met in Q2, not Q1: minutes of 12 May 2009."
+
+    saved = admin_client.post(url, {**without_q1(admin_client, url), "change_reason": reason})
+
+    assert saved.status_code == 302
+    activity.refresh_from_db()
+    assert not activity.planned_q1
+    latest = activity.history.latest()
+    assert latest.history_change_reason == f"Accepted quarter changed by an administrator: {reason}"
+    page = admin_client.get(activity.get_absolute_url()).content.decode()
+    assert f"(Accepted quarter changed by an administrator: {reason})" in page
+
+
+def test_other_staff_may_not_change_an_accepted_quarter_whatever_the_reason(client, unesco_q1_accepted_in_the_admin):
+    activity, url = unesco_q1_accepted_in_the_admin
+    staff = User.objects.create_user("steward", password="steward-Passw0rd!", is_staff=True)
+    staff.user_permissions.set(Permission.objects.filter(codename__in=["view_activity", "change_activity"]))
+    client.force_login(staff)
+
+    refused = client.post(url, {**without_q1(client, url), "change_reason": "Because."})
 
     assert refused.status_code == 200
     assert "Q1 of year 1 for UNESCO was accepted on" in refused.content.decode()
     activity.refresh_from_db()
     assert activity.planned_q1
-    changed_target = admin_client.post(url, {**opened_form(admin_client, url), "annual_target": "Revised"})
-    assert changed_target.status_code == 302  # what the agency reported on is not touched

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from workplan.admin_import_export import SafeImportExportMixin
+from workplan.change_reasons import ChangeReason, change_reason, record_change
 from workplan.forms import ActivityAdminForm
 from workplan.models import (
     Activity,
@@ -18,6 +19,7 @@ from workplan.models import (
     Programme,
     WorkPlan,
 )
+from workplan.permissions import can_override_period_locks
 from workplan.resources import ActivityResource
 from workplan.services import raise_versions
 
@@ -114,7 +116,13 @@ class ActivityAdmin(SafeImportExportMixin, SimpleHistoryAdmin):
         (None, {"fields": ["work_plan", "output", "code", "title", "annual_target", "seen_version", "opened_at"]}),
         (_("Implementation"), {"fields": ["agency", "responsible_party", "status", "implementation_comment"]}),
         (_("Timeframe"), {"fields": [("planned_q1", "planned_q2", "planned_q3", "planned_q4")]}),
+        (None, {"fields": ["change_reason"]}),
     ]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        form.may_override_locks = can_override_period_locks(request.user)
+        return form
 
     def save_model(self, request, obj, form, change):
         # The browser app's optimistic lock: a form opened before this admin edit is refused. The form
@@ -122,7 +130,9 @@ class ActivityAdmin(SafeImportExportMixin, SimpleHistoryAdmin):
         if change:
             # From the version the form was checked against (a revert starts from an old record's).
             obj.version = form.cleaned_data["seen_version"]
-            raise_versions([obj])
+            raise_versions([obj], override_locks=form.overrides_lock)
+        reason = ChangeReason.ACCEPTED_QUARTER_CHANGED if form.overrides_lock else ChangeReason.CHANGED_IN_ADMIN
+        record_change(obj, user=request.user, reason=change_reason(reason, form.cleaned_data["change_reason"]))
         super().save_model(request, obj, form, change)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):

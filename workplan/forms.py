@@ -118,7 +118,21 @@ class VersionCheckedAdminForm(HiddenFieldErrorsOnTop, forms.ModelForm):
 
 
 class ActivityAdminForm(VersionCheckedAdminForm):
-    """The admin's activity form (the admin gives it its model and fields)."""
+    """The admin's activity form (the admin gives it its model and fields, and says whether the person
+    may override a period lock). A change that touches an accepted quarter is refused, unless a
+    superuser gives the reason for it: the history keeps it as the change's reason."""
+
+    change_reason = forms.CharField(
+        label=_("Reason for the change"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Kept in the activity's history. Required to change a quarter that a coordinator accepted, "
+            "which only a superuser may do."
+        ),
+    )
+    may_override_locks = False
 
     def checked_activity(self) -> Activity | None:
         return self.instance if self.instance.pk else None
@@ -127,11 +141,21 @@ class ActivityAdminForm(VersionCheckedAdminForm):
         # The instance holds the new values from here: a timeframe or agency change that touches an
         # accepted quarter is refused with the lock's words, as everywhere else.
         super()._post_clean()
+        self.overrides_lock = False
         if self.instance.work_plan_id and not self.errors:
             try:
                 refuse_locked_changes([self.instance])
             except PeriodLocked as locked:
-                self.add_error(None, str(locked))
+                if not self.may_override_locks:
+                    self.add_error(None, str(locked))
+                elif not self.cleaned_data.get("change_reason", "").strip():
+                    self.add_error(
+                        "change_reason",
+                        gettext("%(lock)s As a superuser you may change it anyway: give the reason here.")
+                        % {"lock": locked},
+                    )
+                else:
+                    self.overrides_lock = True
 
 
 class ProgressForm(HiddenFieldErrorsOnTop, forms.Form):
