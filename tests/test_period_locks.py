@@ -10,20 +10,17 @@ from django.urls import reverse
 from exchange.services import ImportRefused, import_work_plan
 from exchange.workplan_import import plan_work_plan_import
 from outcomes.models import Indicator, IndicatorResult
+from tests.factories import accept_quarter
 from tests.test_admin_lost_update import opened_form
 from tests.workbooks import Q1, editable, row_of, saved
-from workplan.models import Activity, ActivityProgress, Agency
-from workplan.reporting import accept_submission, missing_reports, submit_quarter
+from workplan.models import Activity, Agency
 
 CISP = "00067193"
 
 
 def accept_unesco_q1(cisp, users):
     unesco = Agency.objects.get(code="UNESCO")
-    for activity in missing_reports(cisp, unesco.pk, 1):
-        ActivityProgress.objects.create(activity=activity, quarter=1, status="ongoing")
-    submission = submit_quarter(programme=cisp.programme, agency=unesco, year=1, quarter=1, user=users["unesco"])
-    return accept_submission(submission=submission, user=users["coordinator"])
+    return accept_quarter(cisp, unesco, 1, focal_point=users["unesco"], coordinator=users["coordinator"])
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ from budgets.models import BudgetCategory, FundingSource
 from budgets.services import set_activity_budget
 from exchange.services import import_work_plan
 from exchange.workplan_import import plan_work_plan_import
+from tests.factories import report_quarter
 from tests.workbooks import CONTRACTS, Q1, editable, row_of, saved
 from workplan.models import Activity, Agency
 from workplan.reporting import accept_submission, reopen, send_back, submit_quarter
@@ -109,8 +110,7 @@ def test_the_activity_page_reads_its_history_in_a_constant_number_of_queries(
 def test_a_quarters_page_lists_the_corrections_asked_and_why(client_for, users, cisp, activity):
     unesco = Agency.objects.get(code="UNESCO")
     programme = cisp.programme
-    for to_report in Activity.objects.filter(work_plan=cisp, agency=unesco, planned_q1=True):
-        report(to_report, users["unesco"])
+    report_quarter(cisp, unesco, 1, user=users["unesco"], comment="Call for proposals out.")
     submission = submit_quarter(programme=programme, agency=unesco, year=1, quarter=1, user=users["unesco"])
     send_back(submission=submission, user=users["coordinator"], comment="Say which provinces.")
     report(activity, users["unesco"], comment="Calls out in Siem Reap and Kampot.")

@@ -211,24 +211,34 @@ def submit_quarter(*, programme: Programme, agency: Agency, year: int, quarter: 
     return submission
 
 
-def _for_review(submission: Submission) -> Submission:
-    locked = (
+def _review(
+    submission: Submission, *, user, was: str, becomes: str, refusal: str, reason: ChangeReason, words: str = ""
+) -> Submission:
+    """A coordinator's transition of a submission from the status `was` (else refused with `refusal`)
+    to `becomes`, with their words kept as the comment the agency reads and in the history's reason."""
+    submission = (
         Submission.objects.select_for_update().select_related("work_plan__programme", "agency").get(pk=submission.pk)
     )
-    return locked
+    if submission.status != was:
+        raise CycleError(refusal)
+    submission.status = becomes
+    submission.reviewed_by = user
+    submission.reviewed_at = timezone.now()
+    submission.comment = words.strip()
+    _save(submission, user, change_reason(reason, words))
+    return submission
 
 
 @transaction.atomic
 def accept_submission(*, submission: Submission, user) -> Submission:
-    submission = _for_review(submission)
-    if submission.status != Status.SUBMITTED:
-        raise CycleError(_("Only a submitted quarter can be accepted."))
-    submission.status = Status.ACCEPTED
-    submission.reviewed_by = user
-    submission.reviewed_at = timezone.now()
-    submission.comment = ""
-    _save(submission, user, change_reason(ChangeReason.ACCEPTED))
-    return submission
+    return _review(
+        submission,
+        user=user,
+        was=Status.SUBMITTED,
+        becomes=Status.ACCEPTED,
+        refusal=_("Only a submitted quarter can be accepted."),
+        reason=ChangeReason.ACCEPTED,
+    )
 
 
 @transaction.atomic
@@ -236,15 +246,15 @@ def send_back(*, submission: Submission, user, comment: str) -> Submission:
     """Back to the agency, with the coordinator's comment (required) saying what to change."""
     if not comment.strip():
         raise CycleError(_("Say what the agency should change: a comment is required to send a quarter back."))
-    submission = _for_review(submission)
-    if submission.status != Status.SUBMITTED:
-        raise CycleError(_("Only a submitted quarter can be sent back."))
-    submission.status = Status.SENT_BACK
-    submission.reviewed_by = user
-    submission.reviewed_at = timezone.now()
-    submission.comment = comment.strip()
-    _save(submission, user, change_reason(ChangeReason.SENT_BACK, comment))
-    return submission
+    return _review(
+        submission,
+        user=user,
+        was=Status.SUBMITTED,
+        becomes=Status.SENT_BACK,
+        refusal=_("Only a submitted quarter can be sent back."),
+        reason=ChangeReason.SENT_BACK,
+        words=comment,
+    )
 
 
 @transaction.atomic
@@ -252,15 +262,15 @@ def reopen(*, submission: Submission, user, reason: str) -> Submission:
     """A coordinator unlocks an accepted quarter, with a reason (required): it goes back to the agency."""
     if not reason.strip():
         raise CycleError(_("Give the reason for reopening the quarter."))
-    submission = _for_review(submission)
-    if submission.status != Status.ACCEPTED:
-        raise CycleError(_("Only an accepted quarter can be reopened."))
-    submission.status = Status.SENT_BACK
-    submission.reviewed_by = user
-    submission.reviewed_at = timezone.now()
-    submission.comment = reason.strip()
-    _save(submission, user, change_reason(ChangeReason.REOPENED, reason))
-    return submission
+    return _review(
+        submission,
+        user=user,
+        was=Status.ACCEPTED,
+        becomes=Status.SENT_BACK,
+        refusal=_("Only an accepted quarter can be reopened."),
+        reason=ChangeReason.REOPENED,
+        words=reason,
+    )
 
 
 def progress_change_reason(activity: Activity, quarter: int) -> str:
