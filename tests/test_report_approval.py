@@ -68,6 +68,6 @@ def test_the_approved_report_stays_as_approved_after_a_later_change(client_for, 
     sheet = load_workbook(BytesIO(response.content))["Activities"]
     cells = [cell for row in sheet.iter_rows(values_only=True) for cell in row if isinstance(cell, str)]
     assert any(cell.startswith("Approved by the PMC: pmc") for cell in cells)
-    assert "Changed after the approval." not in cells and "As planned." in cells
+    assert "Changed after the approval." not in cells and "Under way." in cells
     live = quarterly_report(cisp, report_period(cisp, 1))
     assert "Changed after the approval." in [row.comment for row in live.activities.rows]
