@@ -137,3 +137,50 @@ def test_other_staff_may_not_change_an_accepted_quarter_whatever_the_reason(clie
     assert "Q1 of year 1 for UNESCO was accepted on" in refused.content.decode()
     activity.refresh_from_db()
     assert activity.planned_q1
+
+
+@pytest.fixture
+def locked_result(cisp, users, indicator):
+    """A UNESCO result dated in Q1, accepted; its admin page."""
+    result = IndicatorResult.objects.create(indicator=indicator, as_of="2008-11-30", period_label="Q1", value=5)
+    accept_unesco_q1(cisp, users)
+    return result, reverse("admin:outcomes_indicatorresult_change", args=[result.pk])
+
+
+def test_a_result_of_an_accepted_quarter_changes_in_the_admin_only_with_a_superusers_reason(
+    admin_client, locked_result
+):
+    result, url = locked_result
+
+    refused = admin_client.post(url, {**opened_form(admin_client, url), "value": "7"})
+    assert refused.status_code == 200
+    assert "I1.5: Q1 of year 1 for UNESCO was accepted on" in refused.content.decode()
+    result.refresh_from_db()
+    assert result.value == Decimal("5.00")
+
+    reason = "The survey's final count, received after the acceptance."
+    saved = admin_client.post(url, {**opened_form(admin_client, url), "value": "7", "change_reason": reason})
+    assert saved.status_code == 302
+    result.refresh_from_db()
+    assert result.value == Decimal("7.00")
+    recorded = result.history.latest().history_change_reason
+    # The results' history keeps 100 characters of a reason.
+    assert recorded.startswith(f"Accepted quarter changed by an administrator: {reason[:40]}") and len(recorded) == 100
+
+
+def test_other_staff_may_not_change_an_accepted_result_in_the_admin(client, locked_result, indicator):
+    result, url = locked_result
+    staff = User.objects.create_user("steward", password="steward-Passw0rd!", is_staff=True)
+    codenames = ["view_indicatorresult", "change_indicatorresult", "view_indicator", "change_indicator"]
+    staff.user_permissions.set(Permission.objects.filter(codename__in=codenames))
+    client.force_login(staff)
+
+    refused = client.post(url, {**opened_form(client, url), "value": "7", "change_reason": "Because."})
+    assert refused.status_code == 200 and "was accepted on" in refused.content.decode()
+    indicator_url = reverse("admin:outcomes_indicator_change", args=[indicator.pk])
+    form = opened_form(client, indicator_url)
+    row = next(key.removesuffix("-id") for key, value in form.items() if key.endswith("-id") and value == result.pk)
+    refused = client.post(indicator_url, {**form, f"{row}-value": "7"})
+    assert refused.status_code == 200 and "was accepted on" in refused.content.decode()
+    result.refresh_from_db()
+    assert result.value == Decimal("5.00")

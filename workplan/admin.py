@@ -6,7 +6,6 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from workplan.admin_import_export import SafeImportExportMixin
-from workplan.change_reasons import ChangeReason, change_reason, record_change
 from workplan.forms import ActivityAdminForm
 from workplan.models import (
     Activity,
@@ -88,7 +87,17 @@ class WorkPlanAdmin(admin.ModelAdmin):
     list_select_related = ["programme"]
 
 
-class ActivityAdmin(SafeImportExportMixin, SimpleHistoryAdmin):
+class LockOverridingAdminMixin:
+    """For a ModelAdmin whose form is a LockOverridingAdminForm: tells the form whether the person may
+    override period locks. (Inline rows have no place for a reason: they never override.)"""
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        form.may_override_locks = can_override_period_locks(request.user)
+        return form
+
+
+class ActivityAdmin(LockOverridingAdminMixin, SafeImportExportMixin, SimpleHistoryAdmin):
     """Registered by the budgets app, which adds the budget lines and figures."""
 
     resource_classes = [ActivityResource]
@@ -119,11 +128,6 @@ class ActivityAdmin(SafeImportExportMixin, SimpleHistoryAdmin):
         (None, {"fields": ["change_reason"]}),
     ]
 
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change, **kwargs)
-        form.may_override_locks = can_override_period_locks(request.user)
-        return form
-
     def save_model(self, request, obj, form, change):
         # The browser app's optimistic lock: a form opened before this admin edit is refused. The form
         # checked, with the row locked, that the version it was opened on is still the current one.
@@ -131,8 +135,7 @@ class ActivityAdmin(SafeImportExportMixin, SimpleHistoryAdmin):
             # From the version the form was checked against (a revert starts from an old record's).
             obj.version = form.cleaned_data["seen_version"]
             raise_versions([obj], override_locks=form.overrides_lock)
-        reason = ChangeReason.ACCEPTED_QUARTER_CHANGED if form.overrides_lock else ChangeReason.CHANGED_IN_ADMIN
-        record_change(obj, user=request.user, reason=change_reason(reason, form.cleaned_data["change_reason"]))
+        form.record_reason(obj, user=request.user)
         super().save_model(request, obj, form, change)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
