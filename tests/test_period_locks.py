@@ -4,12 +4,14 @@ the workbook import, indicator results; and only accepted results are public."""
 from decimal import Decimal
 
 import pytest
+import tablib
 from django.contrib.auth.models import Permission, User
 from django.urls import reverse
 
 from exchange.services import ImportRefused, import_work_plan
 from exchange.workplan_import import plan_work_plan_import
 from outcomes.models import Indicator, IndicatorResult
+from outcomes.resources import IndicatorResultResource
 from tests.factories import accept_quarter
 from tests.test_admin_lost_update import opened_form
 from tests.workbooks import Q1, editable, row_of, saved
@@ -182,5 +184,19 @@ def test_other_staff_may_not_change_an_accepted_result_in_the_admin(client, lock
     row = next(key.removesuffix("-id") for key, value in form.items() if key.endswith("-id") and value == result.pk)
     refused = client.post(indicator_url, {**form, f"{row}-value": "7"})
     assert refused.status_code == 200 and "was accepted on" in refused.content.decode()
+    result.refresh_from_db()
+    assert result.value == Decimal("5.00")
+
+
+def test_the_admin_import_may_not_change_a_result_of_an_accepted_quarter(locked_result):
+    result, _url = locked_result
+    dataset = IndicatorResultResource().export(IndicatorResult.objects.filter(pk=result.pk))
+    rows = tablib.Dataset(headers=dataset.headers)
+    rows.append(list({**dataset.dict[0], "value": "7"}.values()))
+
+    imported = IndicatorResultResource().import_data(rows, dry_run=False)
+
+    assert imported.has_validation_errors()
+    assert "I1.5: Q1 of year 1 for UNESCO was accepted on" in str(imported.invalid_rows[0].error)
     result.refresh_from_db()
     assert result.value == Decimal("5.00")
