@@ -6,7 +6,7 @@ so every total shown anywhere adds up to the cent.
 """
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
 from functools import cached_property
@@ -19,7 +19,7 @@ from budgets.models import BudgetCategory, BudgetLine, StatedBudget, StatedCateg
 from budgets.money import MGT_SUPPORT, ZERO, format_money, indirect_cost
 from workplan.models import Activity, WorkPlan
 from workplan.natural_sort import natural_sort_key
-from workplan.selectors import NO_VALUE, RecordedChange, activity_changes_since, seen_at
+from workplan.selectors import RecordedChange, activity_changes_since, readable_changes, seen_at
 
 # Keys of the machine-readable summary, as the programme's own work plan labels its lines.
 INDIRECT_COST_LABEL = MGT_SUPPORT
@@ -183,25 +183,22 @@ def _stated_totals(work_plan: WorkPlan) -> dict[str, Decimal] | None:
 
 
 def budget_line_changes_since(activity: Activity, *, since: datetime | None) -> list[RecordedChange]:
-    """The activity's budget lines added, changed or removed after `since`, oldest first."""
-    records = BudgetLine.history.filter(activity_id=activity.pk)
-    if since is not None:
-        records = records.filter(history_date__gt=since)
-    changes = []
-    for record in records.select_related("history_user", "category", "source").order_by("history_date", "history_id"):
-        amount = format_money(record.amount)
-        if record.history_type == "+":
-            before, after = NO_VALUE, amount
-        elif record.history_type == "-":
-            before, after = amount, NO_VALUE
+    """The activity's budget lines added, changed or removed after `since` (ever, with None), oldest
+    first: each named by its category and source of funds, the amount before and after. One query."""
+    records = BudgetLine.history.filter(activity_id=activity.pk).select_related("history_user", "category", "source")
+    records = list(records.order_by("history_date", "history_id"))
+    changes = readable_changes(records, fields=["amount"], formatters={"amount": format_money})
+    named = []
+    for record, change in zip(records, changes, strict=True):
+        if since is not None and record.history_date <= since:
+            continue
+        line = f"{record.category} ({record.source})"
+        if change.fields is None:
+            amounts = [(line, gettext("(not recorded)"), format_money(record.amount))]
         else:
-            previous = record.prev_record
-            before, after = (format_money(previous.amount) if previous else gettext("(not recorded)")), amount
-        label = f"{record.category} ({record.source})"
-        changes.append(
-            RecordedChange(user=record.history_user, at=record.history_date, fields=[(label, before, after)])
-        )
-    return changes
+            amounts = [(line, before, after) for _label, before, after in change.fields]
+        named.append(replace(change, fields=amounts))
+    return named
 
 
 def activity_and_budget_changes_since(

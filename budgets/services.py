@@ -5,6 +5,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from budgets.models import BudgetCategory, BudgetLine, FundingSource
+from workplan.change_reasons import ChangeReason, change_reason, record_change
 from workplan.models import Activity
 from workplan.services import raise_versions
 
@@ -23,12 +24,13 @@ def set_activity_budget(
     locked = Activity.objects.select_for_update().get(pk=activity.pk)
     raise_versions([locked], seen_versions={locked.pk: seen_version})
 
+    reason = change_reason(ChangeReason.BUDGET_REVISED)
     existing = {line.category_id: line for line in BudgetLine.objects.filter(activity=locked, source=source)}
     for category, amount in amounts.items():
         line = existing.get(category.pk)
         if amount is None:
             if line is not None:
-                line._history_user = user
+                record_change(line, user=user, reason=reason)
                 line.delete()
             continue
         if line is None:
@@ -37,9 +39,9 @@ def set_activity_budget(
             continue
         line.amount = amount
         line.full_clean()
-        line._history_user = user
+        record_change(line, user=user, reason=reason)
         line.save()
 
-    locked._history_user = user
+    record_change(locked, user=user, reason=reason)
     locked.save(update_fields=["version"])
     return locked

@@ -40,3 +40,5 @@ urlpatterns = [
     path("factsheets/", public_factsheets, name="public_factsheets"),
     path("p/<str:programme>/", include(programme_urlpatterns)),
 ]
+
+handler500 = "workplan.error_pages.server_error"

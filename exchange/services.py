@@ -6,16 +6,15 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from budgets.models import BudgetLine
 from exchange.import_plan import ACTIVITY_FIELDS, CHANGED, CREATED, UNCHANGED, ImportPlan
 from workplan.bulk_history import create_with_history, delete_with_history, update_with_history
+from workplan.change_reasons import ChangeReason, change_reason
 from workplan.models import Activity
 from workplan.reporting import PeriodLocked, refuse_locked_changes
 from workplan.services import raise_versions
 
-IMPORT_CHANGE_REASON = gettext_lazy("Imported from Excel")
 # Foreign keys were resolved from database records while reading the file: not queried again, one by one.
 NOT_REVALIDATED = ["work_plan", "output", "agency", "responsible_party", "activity", "category", "source"]
 
@@ -40,7 +39,7 @@ def import_work_plan(*, plan: ImportPlan, user=None, seen_versions: dict[int, in
     """
     if not plan.is_valid:
         raise ImportRefused(_("The workbook has problems; nothing was imported."))
-    reason = str(IMPORT_CHANGE_REASON)
+    reason = change_reason(ChangeReason.IMPORTED)
     created = plan.with_action(CREATED)
     changed = plan.with_action(CHANGED)
     _refuse_if_edited_meanwhile(changed, seen_versions)

@@ -4,6 +4,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from outcomes.models import Indicator, IndicatorResult
+from outcomes.selectors import agencies_reporting_on
+from workplan.forms import LockOverridingAdminForm
+from workplan.models import Programme
+from workplan.reporting import refuse_locked_result
 
 
 class IndicatorResultForm(forms.ModelForm):
@@ -49,3 +53,21 @@ class IndicatorResultForm(forms.ModelForm):
                 _("This indicator already has a result for %(date)s: edit that one instead.") % {"date": as_of}
             )
         return as_of
+
+
+class IndicatorResultAdminForm(LockOverridingAdminForm):
+    """A result in the admin (on its own page, or a row of its indicator's page): dated in a quarter
+    accepted for an agency working toward the indicator, it is locked as on the result page, neither
+    changed nor moved into or out of the quarter."""
+
+    def clean(self):
+        cleaned_data = super().clean()
+        indicator = cleaned_data.get("indicator") or (self.instance.indicator if self.instance.indicator_id else None)
+        as_of = cleaned_data.get("as_of")
+        if indicator is None or as_of is None or not self.has_changed():
+            return cleaned_data
+        programme = Programme.objects.get(pk=indicator.programme_id)
+        agencies = agencies_reporting_on(programme)[indicator.pk]
+        saved_as_of = self.instance.as_of if self.instance.pk else None  # the instance is updated after clean()
+        self.check_locks(lambda: refuse_locked_result(programme, agencies, saved_as_of, as_of, what=indicator.code))
+        return cleaned_data

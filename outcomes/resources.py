@@ -1,8 +1,11 @@
+from django.core.exceptions import ValidationError
 from import_export import fields
 
 from outcomes.models import Indicator, IndicatorResult
+from outcomes.selectors import agencies_reporting_on
 from workplan.admin_import_export import CachedForeignKeyWidget, HistoryModelResource
-from workplan.models import Outcome, Output
+from workplan.models import Outcome, Output, Programme
+from workplan.reporting import PeriodLocked, refuse_locked_result
 
 
 class IndicatorResource(HistoryModelResource):
@@ -36,3 +39,16 @@ class IndicatorResultResource(HistoryModelResource):
 
     def get_queryset(self):
         return IndicatorResult.objects.select_related("indicator")
+
+    def before_save_instance(self, instance, row, **kwargs):
+        # A result dated in an accepted quarter is locked for the admin's import too (rows are matched by
+        # date, so a row never moves a result): the row is refused with the lock's words.
+        indicator = instance.indicator
+        programme = Programme.objects.get(pk=indicator.programme_id)
+        try:
+            refuse_locked_result(
+                programme, agencies_reporting_on(programme)[indicator.pk], instance.as_of, what=indicator.code
+            )
+        except PeriodLocked as locked:
+            raise ValidationError(str(locked)) from locked
+        super().before_save_instance(instance, row, **kwargs)

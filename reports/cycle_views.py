@@ -40,7 +40,7 @@ from workplan.reporting import (
     submit_quarter,
     unaccepted_agencies,
 )
-from workplan.selectors import NO_VALUE
+from workplan.selectors import NO_VALUE, quarter_report_history
 
 Status = Submission.Status
 
@@ -196,9 +196,7 @@ def submission_page(request, year, quarter, agency):
     results = IndicatorResult.objects.filter(
         indicator__in=indicator_ids, as_of__gte=period.start, as_of__lte=period.end
     ).select_related("indicator")
-    history = (
-        submission.history.select_related("history_user").order_by("-history_date") if submission is not None else []
-    )
+    transitions, progress_changes = quarter_report_history(work_plan, agency, quarter, submission)
     return render(
         request,
         "reporting/submission.html",
@@ -215,7 +213,8 @@ def submission_page(request, year, quarter, agency):
             "rows": rows,
             "last_accepted": last_accepted,
             "results": results,
-            "history": history,
+            "transitions": transitions,
+            "progress_changes": progress_changes,
             "may_submit": can_submit(request.user, request.programme, agency.pk)
             and status not in (Status.SUBMITTED, Status.ACCEPTED),
             "may_review": can_review(request.user, request.programme) and status == Status.SUBMITTED,
@@ -235,12 +234,6 @@ def _act(request, year, quarter, agency_code, action):
     return redirect(submission_url(request.programme, year, quarter, agency.code))
 
 
-def _require_submission(submission):
-    if submission is None:
-        raise CycleError(_("This quarter has not been submitted."))
-    return submission
-
-
 @require_POST
 def submit(request, year, quarter, agency):
     def action(work_plan, agency, submission):
@@ -251,36 +244,34 @@ def submit(request, year, quarter, agency):
     return _act(request, year, quarter, agency, action)
 
 
-@require_POST
-def accept(request, year, quarter, agency):
+def _review(request, year, quarter, agency_code, transition, done: str, words_field: str | None = None):
+    """A coordinator's transition of the quarter's submission (`transition`, a service of
+    workplan.reporting), with their words from the form's `words_field` where it takes some."""
+
     def action(work_plan, agency, submission):
         require_review(request)
-        accept_submission(submission=_require_submission(submission), user=request.user)
-        return _("Q%(quarter)s of %(agency)s accepted: it is now locked.") % {"quarter": quarter, "agency": agency}
+        if submission is None:
+            raise CycleError(_("This quarter has not been submitted."))
+        words = {words_field: request.POST.get(words_field, "")} if words_field else {}
+        transition(submission=submission, user=request.user, **words)
+        return done % {"quarter": quarter, "agency": agency}
 
-    return _act(request, year, quarter, agency, action)
+    return _act(request, year, quarter, agency_code, action)
+
+
+@require_POST
+def accept(request, year, quarter, agency):
+    done = _("Q%(quarter)s of %(agency)s accepted: it is now locked.")
+    return _review(request, year, quarter, agency, accept_submission, done)
 
 
 @require_POST
 def send_back_view(request, year, quarter, agency):
-    def action(work_plan, agency, submission):
-        require_review(request)
-        send_back(
-            submission=_require_submission(submission), user=request.user, comment=request.POST.get("comment", "")
-        )
-        return _("Q%(quarter)s of %(agency)s sent back to the agency.") % {"quarter": quarter, "agency": agency}
-
-    return _act(request, year, quarter, agency, action)
+    done = _("Q%(quarter)s of %(agency)s sent back to the agency.")
+    return _review(request, year, quarter, agency, send_back, done, words_field="comment")
 
 
 @require_POST
 def reopen_view(request, year, quarter, agency):
-    def action(work_plan, agency, submission):
-        require_review(request)
-        reopen(submission=_require_submission(submission), user=request.user, reason=request.POST.get("reason", ""))
-        return _("Q%(quarter)s of %(agency)s reopened and sent back to the agency.") % {
-            "quarter": quarter,
-            "agency": agency,
-        }
-
-    return _act(request, year, quarter, agency, action)
+    done = _("Q%(quarter)s of %(agency)s reopened and sent back to the agency.")
+    return _review(request, year, quarter, agency, reopen, done, words_field="reason")

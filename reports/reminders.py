@@ -8,8 +8,10 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from accounts.models import Profile
 from reports.cycle_views import submission_url
 from workplan.models import Membership, SentReminder, Submission, WorkPlan
 from workplan.reporting import REMINDER_WINDOW, submission_grid
@@ -22,7 +24,7 @@ def reminders_due(today: date) -> list[tuple[object, str, str, str]]:
     """(user, key, subject, body) for every reminder owed today, in each user's language."""
     owed = []
     members = Membership.objects.filter(role__in=[Role.FOCAL_POINT, Role.COORDINATOR]).select_related(
-        "user", "agency", "programme"
+        "user__profile", "agency", "programme"
     )
     by_programme: dict[int, list[Membership]] = {}
     for member in members:
@@ -52,8 +54,11 @@ def reminders_due(today: date) -> list[tuple[object, str, str, str]]:
 
 
 def language_of(user) -> str:
-    """The user's language where one is recorded, else English."""
-    return getattr(user, "language", "") or "en"
+    """The language the user chose (`accounts.Profile`), else English."""
+    try:
+        return user.profile.language or "en"
+    except Profile.DoesNotExist:
+        return "en"
 
 
 def _message(member, work_plan, agency, cell, link) -> tuple[str, str]:
@@ -62,7 +67,7 @@ def _message(member, work_plan, agency, cell, link) -> tuple[str, str]:
         "agency": agency.code,
         "year": work_plan.year,
         "quarter": cell.quarter,
-        "due": cell.due.isoformat(),
+        "due": date_format(cell.due, "DATE_FORMAT"),
         "link": link,
     }
     if member.role == Role.COORDINATOR:

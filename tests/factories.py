@@ -100,3 +100,31 @@ def make_member(user, programme, role, agency_code: str | None = None):
         user=user, programme=programme, role=role, agency=make_agency(agency_code) if agency_code else None
     )
     return user
+
+
+def report_quarter(work_plan: WorkPlan, agency: Agency, quarter: int, *, user, comment: str = "Under way.") -> None:
+    """Give each activity the agency has still to report in the quarter a status, as its focal point
+    `user` does on the activity's page."""
+    from workplan.reporting import missing_reports
+    from workplan.services import report_progress
+
+    for activity in missing_reports(work_plan, agency.pk, quarter):
+        report_progress(
+            activity=activity,
+            quarter=quarter,
+            status=Activity.Status.ONGOING,
+            comment=comment,
+            user=user,
+            seen_version=activity.version,
+        )
+
+
+def accept_quarter(work_plan: WorkPlan, agency: Agency, quarter: int, *, focal_point, coordinator):
+    """The agency's quarter reported and submitted by `focal_point`, accepted by `coordinator`."""
+    from workplan.reporting import accept_submission, submit_quarter
+
+    report_quarter(work_plan, agency, quarter, user=focal_point)
+    submission = submit_quarter(
+        programme=work_plan.programme, agency=agency, year=work_plan.year, quarter=quarter, user=focal_point
+    )
+    return accept_submission(submission=submission, user=coordinator)

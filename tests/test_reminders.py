@@ -7,6 +7,7 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 
+from accounts.services import remember_language
 from reports.reminders import send_reminders
 from tests.factories import make_activity, make_agency, make_member, make_user, make_work_plan
 from workplan.models import ActivityProgress, Membership
@@ -46,7 +47,7 @@ def test_due_within_a_week_reminds_the_focal_point_and_waiting_submissions_the_c
     assert send_reminders(date(2009, 4, 25)) == 2
     assert recipients() == ["cora@example.org", "una@example.org"]
     to_focal_point = next(message for message in mail.outbox if message.to == ["una@example.org"])
-    assert "due on 2009-04-30" in to_focal_point.subject
+    assert "due on 30 April 2009" in to_focal_point.subject
     assert f"https://cisp.example.org/p/{plan['work_plan'].programme.mptf_project_id}/reporting/1/q1/UNESCO/" in (
         to_focal_point.body
     )
@@ -79,3 +80,13 @@ def test_people_of_other_programmes_and_agencies_get_nothing(plan):
     to_olga = [message for message in mail.outbox if message.to == ["olga@example.org"]]
     assert to_olga and all("/p/00067193/" in message.body for message in to_olga)  # CISP's, not this programme's
     assert "ilse@example.org" not in recipients() and "pete@example.org" not in recipients()
+
+
+def test_each_reminder_is_in_the_language_the_person_chose(plan):
+    remember_language(user=plan["unesco"], language="km")
+    send_reminders(date(2009, 4, 25))
+    to_khmer_reader = next(message for message in mail.outbox if message.to == ["una@example.org"])
+    to_english_reader = next(message for message in mail.outbox if message.to == ["cora@example.org"])
+    assert to_khmer_reader.subject.endswith("ដល់កាលកំណត់នៅថ្ងៃ 30 ខែ មេសា ឆ្នាំ 2009")
+    assert "សូមបំពេញ" in to_khmer_reader.body and "/reporting/1/q1/UNESCO/" in to_khmer_reader.body
+    assert to_english_reader.subject.endswith("waits for your review")

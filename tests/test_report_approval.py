@@ -8,9 +8,10 @@ from openpyxl import load_workbook
 
 from reports.selectors import quarterly_report
 from reports.snapshot import report_from_json, report_to_json
+from tests.factories import accept_quarter
 from workplan.models import ActivityProgress, ReportApproval
 from workplan.periods import report_period
-from workplan.reporting import accept_submission, missing_reports, reopen, reporting_agencies, submit_quarter
+from workplan.reporting import reopen, reporting_agencies
 from workplan.services import report_progress
 
 CISP = "00067193"
@@ -18,12 +19,7 @@ CISP = "00067193"
 
 def accept_every_agency(work_plan, quarter, focal, coordinator):
     for agency in reporting_agencies(work_plan):
-        for activity in missing_reports(work_plan, agency.pk, quarter):
-            ActivityProgress.objects.create(activity=activity, quarter=quarter, status="ongoing", comment="As planned.")
-        submission = submit_quarter(
-            programme=work_plan.programme, agency=agency, year=work_plan.year, quarter=quarter, user=focal
-        )
-        accept_submission(submission=submission, user=coordinator)
+        accept_quarter(work_plan, agency, quarter, focal_point=focal, coordinator=coordinator)
 
 
 def test_a_report_survives_its_snapshot_unchanged(cisp):
@@ -66,12 +62,12 @@ def test_the_approved_report_stays_as_approved_after_a_later_change(client_for, 
     )
 
     page = client_for(users["coordinator"]).get(reverse("reports:quarter", args=[CISP, 1, 1])).content.decode()
-    assert "Changed after the approval." not in page and "As planned." in page
+    assert "Changed after the approval." not in page and "Under way." in page
     assert "Approved by the PMC: pmc" in page
     response = client_for(users["coordinator"]).get(reverse("reports:quarter_xlsx", args=[CISP, 1, 1]))
     sheet = load_workbook(BytesIO(response.content))["Activities"]
     cells = [cell for row in sheet.iter_rows(values_only=True) for cell in row if isinstance(cell, str)]
     assert any(cell.startswith("Approved by the PMC: pmc") for cell in cells)
-    assert "Changed after the approval." not in cells and "As planned." in cells
+    assert "Changed after the approval." not in cells and "Under way." in cells
     live = quarterly_report(cisp, report_period(cisp, 1))
     assert "Changed after the approval." in [row.comment for row in live.activities.rows]

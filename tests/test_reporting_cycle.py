@@ -1,11 +1,20 @@
 """The quarterly reporting cycle's services: submit, send back, accept, reopen; due dates; locks."""
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
 
 from budgets.services import set_activity_budget
-from tests.factories import make_activity, make_agency, make_category, make_source, make_user, make_work_plan
+from tests.factories import (
+    make_activity,
+    make_agency,
+    make_category,
+    make_source,
+    make_user,
+    make_work_plan,
+    report_quarter,
+)
 from workplan.models import Membership, Submission
 from workplan.reporting import (
     CycleError,
@@ -20,7 +29,7 @@ from workplan.reporting import (
     submit_quarter,
     unaccepted_agencies,
 )
-from workplan.services import mark_changed, report_progress
+from workplan.services import mark_changed, raise_versions, report_progress
 
 Role = Membership.Role
 Status = Submission.Status
@@ -90,8 +99,7 @@ def test_an_activity_still_open_from_an_earlier_quarter_must_be_reported(plan):
 
 
 def test_the_whole_cycle_is_recorded(plan):
-    progress(plan, "a1", 1)
-    progress(plan, "a2", 1)
+    report_quarter(plan["work_plan"], plan["unesco"], 1, user=plan["focal"])
     submission = submit(plan)
     assert submission.status == Status.SUBMITTED
 
@@ -113,8 +121,7 @@ def test_the_whole_cycle_is_recorded(plan):
 
 
 def test_an_accepted_quarter_is_locked_for_quarterly_progress(plan):
-    progress(plan, "a1", 1)
-    progress(plan, "a2", 1)
+    report_quarter(plan["work_plan"], plan["unesco"], 1, user=plan["focal"])
     accept_submission(submission=submit(plan), user=plan["coordinator"])
 
     with pytest.raises(PeriodLocked, match=r"1.1.1: Q1 of year 1 for UNESCO was accepted on .* by co"):
@@ -132,8 +139,7 @@ def test_an_accepted_quarter_is_locked_for_quarterly_progress(plan):
 
 
 def test_a_timeframe_change_in_an_accepted_quarter_is_locked_but_a_budget_revision_is_not(plan):
-    progress(plan, "a1", 1)
-    progress(plan, "a2", 1)
+    report_quarter(plan["work_plan"], plan["unesco"], 1, user=plan["focal"])
     accept_submission(submission=submit(plan), user=plan["coordinator"])
 
     activity = plan["a1"]
@@ -141,13 +147,11 @@ def test_a_timeframe_change_in_an_accepted_quarter_is_locked_but_a_budget_revisi
     set_activity_budget(
         activity=activity,
         source=make_source(),
-        amounts={make_category(plan["programme"]): __import__("decimal").Decimal("100.00")},
+        amounts={make_category(plan["programme"]): Decimal("100.00")},
         user=plan["focal"],
         seen_version=activity.version,
     )
     mark_changed(activity_ids=[activity.pk])
-
-    from workplan.services import raise_versions
 
     activity.refresh_from_db()
     activity.planned_q1 = False
@@ -156,8 +160,7 @@ def test_a_timeframe_change_in_an_accepted_quarter_is_locked_but_a_budget_revisi
 
 
 def test_a_reopened_quarter_goes_back_to_the_agency_and_unlocks(plan):
-    progress(plan, "a1", 1)
-    progress(plan, "a2", 1)
+    report_quarter(plan["work_plan"], plan["unesco"], 1, user=plan["focal"])
     submission = accept_submission(submission=submit(plan), user=plan["coordinator"])
     with pytest.raises(CycleError, match="reason"):
         reopen(submission=submission, user=plan["coordinator"], reason="")
@@ -168,8 +171,7 @@ def test_a_reopened_quarter_goes_back_to_the_agency_and_unlocks(plan):
 
 
 def test_transitions_out_of_order_are_refused(plan):
-    progress(plan, "a1", 1)
-    progress(plan, "a2", 1)
+    report_quarter(plan["work_plan"], plan["unesco"], 1, user=plan["focal"])
     submission = submit(plan)
     with pytest.raises(CycleError, match="already submitted"):
         submit(plan)
@@ -181,8 +183,7 @@ def test_transitions_out_of_order_are_refused(plan):
 
 
 def test_the_grid_shows_each_agency_per_quarter(plan):
-    progress(plan, "a1", 1)
-    progress(plan, "a2", 1)
+    report_quarter(plan["work_plan"], plan["unesco"], 1, user=plan["focal"])
     submit(plan)
     grid = dict(submission_grid(plan["work_plan"], date(2009, 7, 15)))
     assert [cell.status for cell in grid[plan["unesco"]]] == ["submitted", "due", "not_yet_due", "not_yet_due"]

@@ -3,9 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from tests.factories import make_member, make_user
+from tests.factories import make_member, make_user, report_quarter
 from workplan.models import Activity, ActivityProgress, Membership, Submission
-from workplan.reporting import missing_reports
 
 Role = Membership.Role
 CISP = "00067193"
@@ -18,8 +17,7 @@ def url(name, agency="UNESCO", quarter=1, programme=CISP):
 @pytest.fixture
 def reported(cisp, users):
     """Every UNESCO activity to report in Q1 has a status."""
-    for activity in missing_reports(cisp, users["unesco"].memberships.get().agency_id, 1):
-        ActivityProgress.objects.create(activity=activity, quarter=1, status="ongoing", comment="Under way.")
+    report_quarter(cisp, users["unesco"].memberships.get().agency, 1, user=users["unesco"])
     return cisp
 
 

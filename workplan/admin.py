@@ -18,6 +18,7 @@ from workplan.models import (
     Programme,
     WorkPlan,
 )
+from workplan.permissions import can_override_period_locks
 from workplan.resources import ActivityResource
 from workplan.services import raise_versions
 
@@ -86,7 +87,17 @@ class WorkPlanAdmin(admin.ModelAdmin):
     list_select_related = ["programme"]
 
 
-class ActivityAdmin(SafeImportExportMixin, SimpleHistoryAdmin):
+class LockOverridingAdminMixin:
+    """For a ModelAdmin whose form is a LockOverridingAdminForm: tells the form whether the person may
+    override period locks. (Inline rows have no place for a reason: they never override.)"""
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        form.may_override_locks = can_override_period_locks(request.user)
+        return form
+
+
+class ActivityAdmin(LockOverridingAdminMixin, SafeImportExportMixin, SimpleHistoryAdmin):
     """Registered by the budgets app, which adds the budget lines and figures."""
 
     resource_classes = [ActivityResource]
@@ -114,6 +125,7 @@ class ActivityAdmin(SafeImportExportMixin, SimpleHistoryAdmin):
         (None, {"fields": ["work_plan", "output", "code", "title", "annual_target", "seen_version", "opened_at"]}),
         (_("Implementation"), {"fields": ["agency", "responsible_party", "status", "implementation_comment"]}),
         (_("Timeframe"), {"fields": [("planned_q1", "planned_q2", "planned_q3", "planned_q4")]}),
+        (None, {"fields": ["change_reason"]}),
     ]
 
     def save_model(self, request, obj, form, change):
@@ -122,7 +134,8 @@ class ActivityAdmin(SafeImportExportMixin, SimpleHistoryAdmin):
         if change:
             # From the version the form was checked against (a revert starts from an old record's).
             obj.version = form.cleaned_data["seen_version"]
-            raise_versions([obj])
+            raise_versions([obj], override_locks=form.overrides_lock)
+        form.record_reason(obj, user=request.user)
         super().save_model(request, obj, form, change)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):

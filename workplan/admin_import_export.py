@@ -7,7 +7,6 @@ from io import BytesIO
 import tablib
 from django.conf import settings
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from import_export import resources
 from import_export.admin import ImportExportMixin
 from import_export.formats import base_formats
@@ -15,6 +14,7 @@ from import_export.forms import ImportForm
 from import_export.widgets import ForeignKeyWidget
 from openpyxl import Workbook, load_workbook
 
+from workplan.change_reasons import ChangeReason, change_reason
 from workplan.spreadsheet_contents import check_xlsx_upload
 from workplan.spreadsheet_safety import (
     NOT_CSV,
@@ -29,7 +29,6 @@ from workplan.spreadsheet_safety import (
     validate_upload_size,
 )
 
-ADMIN_IMPORT_REASON = gettext_lazy("Imported in the admin")
 # Where django-import-export's MediaStorage keeps admin uploads in the default storage.
 ADMIN_UPLOAD_FOLDER = "django-import-export"
 
@@ -142,7 +141,7 @@ class HistoryModelResource(resources.ModelResource):
         return super().import_data(*args, **kwargs)
 
     def before_save_instance(self, instance, row, **kwargs):
-        instance._change_reason = str(ADMIN_IMPORT_REASON)
+        instance._change_reason = change_reason(ChangeReason.IMPORTED_IN_ADMIN)
         super().before_save_instance(instance, row, **kwargs)
 
     class Meta:

@@ -1,3 +1,5 @@
+from collections.abc import Callable
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
@@ -9,6 +11,7 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from workplan.change_reasons import ChangeReason, change_reason, record_change
 from workplan.models import Activity
 from workplan.periods import QUARTER_CHOICES
 from workplan.reporting import PeriodLocked, refuse_locked_changes
@@ -117,7 +120,47 @@ class VersionCheckedAdminForm(HiddenFieldErrorsOnTop, forms.ModelForm):
         return messages
 
 
-class ActivityAdminForm(VersionCheckedAdminForm):
+class LockOverridingAdminForm(forms.ModelForm):
+    """An admin form whose change may touch a quarter a coordinator accepted: refused with the lock's
+    words, unless the person may override period locks (the admin says so, from
+    `permissions.can_override_period_locks`) and gives the reason, which the history keeps."""
+
+    change_reason = forms.CharField(
+        label=_("Reason for the change"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Kept in the history. Required to change a quarter that a coordinator accepted, which only a "
+            "superuser may do."
+        ),
+    )
+    may_override_locks = False
+    overrides_lock = False
+
+    def check_locks(self, refuse_locked: Callable[[], None]) -> None:
+        """Call `refuse_locked`, which raises PeriodLocked when the change touches an accepted quarter."""
+        try:
+            refuse_locked()
+        except PeriodLocked as locked:
+            if not self.may_override_locks:
+                self.add_error(None, str(locked))
+            elif not self.cleaned_data.get("change_reason", "").strip():
+                self.add_error(
+                    "change_reason",
+                    gettext("%(lock)s As a superuser you may change it anyway: give the reason here.")
+                    % {"lock": locked},
+                )
+            else:
+                self.overrides_lock = True
+
+    def record_reason(self, instance, *, user) -> None:
+        """Have the history keep who saved `instance` and why."""
+        reason = ChangeReason.ACCEPTED_QUARTER_CHANGED if self.overrides_lock else ChangeReason.CHANGED_IN_ADMIN
+        record_change(instance, user=user, reason=change_reason(reason, self.cleaned_data.get("change_reason", "")))
+
+
+class ActivityAdminForm(LockOverridingAdminForm, VersionCheckedAdminForm):
     """The admin's activity form (the admin gives it its model and fields)."""
 
     def checked_activity(self) -> Activity | None:
@@ -128,10 +171,7 @@ class ActivityAdminForm(VersionCheckedAdminForm):
         # accepted quarter is refused with the lock's words, as everywhere else.
         super()._post_clean()
         if self.instance.work_plan_id and not self.errors:
-            try:
-                refuse_locked_changes([self.instance])
-            except PeriodLocked as locked:
-                self.add_error(None, str(locked))
+            self.check_locks(lambda: refuse_locked_changes([self.instance]))
 
 
 class ProgressForm(HiddenFieldErrorsOnTop, forms.Form):

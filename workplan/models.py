@@ -265,6 +265,7 @@ class Activity(models.Model):
         related_name="activities",
         null=True,
         blank=True,
+        verbose_name=_("JP output"),
         help_text=_('Empty for activities outside any output, listed under "Other".'),
     )
     code = models.CharField(
@@ -309,7 +310,7 @@ class Activity(models.Model):
     )
 
     objects = ActivityManager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
 
     class Meta:
         verbose_name = _("activity")
@@ -379,7 +380,7 @@ class ActivityProgress(models.Model):
     )
     reported_at = models.DateTimeField(_("reported at"), auto_now=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
 
     class Meta:
         verbose_name = _("quarterly progress")
@@ -523,7 +524,7 @@ class Submission(models.Model):
         _("comment"), blank=True, help_text=_("Why it was sent back or reopened, for the agency to act on.")
     )
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
 
     class Meta:
         verbose_name = _("quarterly submission")

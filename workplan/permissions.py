@@ -175,6 +175,12 @@ def can_approve_report(user, programme: Programme) -> bool:
     return user.is_superuser or Role.PMC_MEMBER in roles_in(user, programme)
 
 
+def can_override_period_locks(user) -> bool:
+    """Changing a quarter that a coordinator accepted, in the admin, with a reason the history keeps:
+    superusers only. Coordinators reopen the quarter instead."""
+    return user.is_superuser
+
+
 def get_agency_of_programme(request, agency_code: str) -> Agency:
     """An agency with activities in the page's programme, or 404."""
     return get_object_or_404(

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from workplan.change_reasons import ChangeReason, change_reason, record_change
 from workplan.models import Activity, ActivityProgress, Agency, Programme, Submission, WorkPlan
 from workplan.periods import PLANNED_QUARTER_FIELDS, QUARTERS, planned_in, report_period, year_bounds
 
@@ -181,8 +182,7 @@ def _locked_submission(work_plan: WorkPlan, agency: Agency, quarter: int) -> Sub
 
 
 def _save(submission: Submission, user, reason: str) -> None:
-    submission._history_user = user
-    submission._change_reason = reason
+    record_change(submission, user=user, reason=reason)
     submission.full_clean(exclude=["work_plan", "agency"])
     submission.save()
 
@@ -207,28 +207,38 @@ def submit_quarter(*, programme: Programme, agency: Agency, year: int, quarter: 
     submission.status = Status.SUBMITTED
     submission.submitted_by = user
     submission.submitted_at = timezone.now()
-    _save(submission, user, _("Submitted"))
+    _save(submission, user, change_reason(ChangeReason.SUBMITTED))
     return submission
 
 
-def _for_review(submission: Submission) -> Submission:
-    locked = (
+def _review(
+    submission: Submission, *, user, was: str, becomes: str, refusal: str, reason: ChangeReason, words: str = ""
+) -> Submission:
+    """A coordinator's transition of a submission from the status `was` (else refused with `refusal`)
+    to `becomes`, with their words kept as the comment the agency reads and in the history's reason."""
+    submission = (
         Submission.objects.select_for_update().select_related("work_plan__programme", "agency").get(pk=submission.pk)
     )
-    return locked
+    if submission.status != was:
+        raise CycleError(refusal)
+    submission.status = becomes
+    submission.reviewed_by = user
+    submission.reviewed_at = timezone.now()
+    submission.comment = words.strip()
+    _save(submission, user, change_reason(reason, words))
+    return submission
 
 
 @transaction.atomic
 def accept_submission(*, submission: Submission, user) -> Submission:
-    submission = _for_review(submission)
-    if submission.status != Status.SUBMITTED:
-        raise CycleError(_("Only a submitted quarter can be accepted."))
-    submission.status = Status.ACCEPTED
-    submission.reviewed_by = user
-    submission.reviewed_at = timezone.now()
-    submission.comment = ""
-    _save(submission, user, _("Accepted"))
-    return submission
+    return _review(
+        submission,
+        user=user,
+        was=Status.SUBMITTED,
+        becomes=Status.ACCEPTED,
+        refusal=_("Only a submitted quarter can be accepted."),
+        reason=ChangeReason.ACCEPTED,
+    )
 
 
 @transaction.atomic
@@ -236,15 +246,15 @@ def send_back(*, submission: Submission, user, comment: str) -> Submission:
     """Back to the agency, with the coordinator's comment (required) saying what to change."""
     if not comment.strip():
         raise CycleError(_("Say what the agency should change: a comment is required to send a quarter back."))
-    submission = _for_review(submission)
-    if submission.status != Status.SUBMITTED:
-        raise CycleError(_("Only a submitted quarter can be sent back."))
-    submission.status = Status.SENT_BACK
-    submission.reviewed_by = user
-    submission.reviewed_at = timezone.now()
-    submission.comment = comment.strip()
-    _save(submission, user, _("Sent back: %(comment)s") % {"comment": comment.strip()})
-    return submission
+    return _review(
+        submission,
+        user=user,
+        was=Status.SUBMITTED,
+        becomes=Status.SENT_BACK,
+        refusal=_("Only a submitted quarter can be sent back."),
+        reason=ChangeReason.SENT_BACK,
+        words=comment,
+    )
 
 
 @transaction.atomic
@@ -252,15 +262,30 @@ def reopen(*, submission: Submission, user, reason: str) -> Submission:
     """A coordinator unlocks an accepted quarter, with a reason (required): it goes back to the agency."""
     if not reason.strip():
         raise CycleError(_("Give the reason for reopening the quarter."))
-    submission = _for_review(submission)
-    if submission.status != Status.ACCEPTED:
-        raise CycleError(_("Only an accepted quarter can be reopened."))
-    submission.status = Status.SENT_BACK
-    submission.reviewed_by = user
-    submission.reviewed_at = timezone.now()
-    submission.comment = reason.strip()
-    _save(submission, user, _("Reopened: %(reason)s") % {"reason": reason.strip()})
-    return submission
+    return _review(
+        submission,
+        user=user,
+        was=Status.ACCEPTED,
+        becomes=Status.SENT_BACK,
+        refusal=_("Only an accepted quarter can be reopened."),
+        reason=ChangeReason.REOPENED,
+        words=reason,
+    )
+
+
+def progress_change_reason(activity: Activity, quarter: int) -> str:
+    """Why a quarter's progress is written: reported; or corrected as the coordinator asked, in their
+    words, while the agency's quarter is sent back (or reopened)."""
+    asked = (
+        Submission.objects.filter(
+            work_plan_id=activity.work_plan_id, agency_id=activity.agency_id, quarter=quarter, status=Status.SENT_BACK
+        )
+        .values_list("comment", flat=True)
+        .first()
+    )
+    if asked is None:
+        return change_reason(ChangeReason.PROGRESS_REPORTED)
+    return change_reason(ChangeReason.CORRECTED, asked)
 
 
 def unaccepted_agencies(work_plan: WorkPlan, quarter: int) -> list[Agency]:

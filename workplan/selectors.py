@@ -1,26 +1,178 @@
 """Reads of the work plan that pages, forms and reports share."""
 
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from itertools import pairwise
 
+from django.db import models
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
-from workplan.models import Activity
+from workplan.change_reasons import readable_reason
+from workplan.models import Activity, ActivityProgress, Agency, Submission, WorkPlan
 
 NO_VALUE = "\N{EN DASH}"
+CREATED, CHANGED, DELETED = "+", "~", "-"
+# How many changes the activity page lists, newest first.
+HISTORY_SHOWN = 50
 
 
 @dataclass(frozen=True)
 class RecordedChange:
-    """One save as the history recorded it: who, when, and each changed field as
-    (label, value before, value after), values written out for a person to read. `fields` is
-    None when the history holds no earlier record to compare the save with."""
+    """One save as the history recorded it: who, when, what and why. `fields` holds each changed
+    field as (label, value before, value after), written out for a person to read in their language;
+    it is None when the history holds no earlier record to compare the save with. `subject` names
+    the record changed when it is not the page's own (a quarter's progress, a budget line)."""
 
     user: object  # the user, or None when the history does not know
     at: datetime
     fields: list[tuple[str, str, str]] | None = field(default_factory=list)
+    action: str = CHANGED
+    subject: str = ""
+    reason: str = ""
+
+
+def readable_changes(
+    records: Iterable,
+    *,
+    fields: Sequence[str],
+    formatters: dict[str, Callable[[object], str]] | None = None,
+    subject: Callable[[object], str] | None = None,
+) -> list[RecordedChange]:
+    """Historical records (of one model, of one or several of its rows, oldest first) as changes
+    people read: a creation from nothing, a deletion to nothing, a change against the row's record
+    before it in `records` (the first of a row has none). Related records are named with one query per
+    foreign key among `fields`, whatever the number of records."""
+    records = list(records)
+    if not records:
+        return []
+    model = records[0].instance_type
+    model_fields = [model._meta.get_field(name) for name in fields]
+    previous_of = {}
+    compared = []
+    for record in records:
+        row = getattr(record, model._meta.pk.attname)
+        values = {f.name: getattr(record, f.attname) for f in model_fields}
+        previous = previous_of.get(row)
+        previous_of[row] = values
+        if record.history_type == CREATED:
+            delta = [(name, None, value) for name, value in values.items() if _has_value(value)]
+        elif record.history_type == DELETED:
+            delta = [(name, value, None) for name, value in values.items() if _has_value(value)]
+        elif previous is None:
+            delta = None
+        else:
+            delta = [(name, previous[name], value) for name, value in values.items() if previous[name] != value]
+        compared.append((record, delta))
+
+    names = _related_names(model_fields, [delta for _record, delta in compared if delta])
+    formatters = formatters or {}
+
+    def shown(name, value):
+        if name in formatters and _has_value(value):
+            return formatters[name](value)
+        if name in names:
+            return names[name].get(value, NO_VALUE)
+        return shown_value(model, name, value)
+
+    return [
+        RecordedChange(
+            user=record.history_user,
+            at=record.history_date,
+            fields=None
+            if delta is None
+            else [
+                (str(model._meta.get_field(name).verbose_name), shown(name, before), shown(name, after))
+                for name, before, after in delta
+            ],
+            action=record.history_type,
+            subject=subject(record) if subject else "",
+            reason=readable_reason(record.history_change_reason),
+        )
+        for record, delta in compared
+    ]
+
+
+def _has_value(value) -> bool:
+    return value is not None and value != "" and value is not False
+
+
+def _related_names(model_fields, deltas) -> dict[str, dict[object, str]]:
+    """{foreign key name: {id: the related record's name}} for the ids the changes hold."""
+    names = {}
+    for model_field in model_fields:
+        if not isinstance(model_field, models.ForeignKey):
+            continue
+        ids = {value for delta in deltas for name, *values in delta if name == model_field.name for value in values}
+        ids.discard(None)
+        if ids:
+            related = model_field.related_model._base_manager.in_bulk(ids)
+            names[model_field.name] = {pk: str(record) for pk, record in related.items()}
+        else:
+            names[model_field.name] = {}
+    return names
+
+
+# The fields of an activity a person changes; the others are the app's bookkeeping.
+ACTIVITY_HISTORY_FIELDS = [
+    "output",
+    "code",
+    "title",
+    "annual_target",
+    "agency",
+    "responsible_party",
+    "planned_q1",
+    "planned_q2",
+    "planned_q3",
+    "planned_q4",
+    "status",
+    "implementation_comment",
+    "continues",
+]
+PROGRESS_HISTORY_FIELDS = ["status", "comment"]
+
+
+def activity_history(activity: Activity) -> list[RecordedChange]:
+    """The changes to an activity and to its quarterly progress, newest first (the latest
+    HISTORY_SHOWN): who, when, what and why. A constant number of queries."""
+    # One more record than shown: the oldest shown change is compared with the record before it.
+    records = Activity.history.filter(id=activity.pk).select_related("history_user")
+    records = list(records.order_by("-history_date", "-history_id")[: HISTORY_SHOWN + 1])[::-1]
+    changes = readable_changes(records, fields=ACTIVITY_HISTORY_FIELDS)
+    if len(records) > HISTORY_SHOWN:
+        changes = changes[1:]
+    progress = ActivityProgress.history.filter(activity_id=activity.pk).select_related("history_user")
+    changes += readable_changes(
+        progress.order_by("history_date", "history_id"),
+        fields=PROGRESS_HISTORY_FIELDS,
+        subject=lambda record: _("Q%(quarter)s progress") % {"quarter": record.quarter},
+    )
+    return sorted(changes, key=lambda change: change.at, reverse=True)[:HISTORY_SHOWN]
+
+
+def quarter_report_history(
+    work_plan: WorkPlan, agency: Agency, quarter: int, submission: Submission | None
+) -> tuple[list[RecordedChange], list[RecordedChange]]:
+    """An agency's report of a quarter as its history tells it, newest first: the submission's
+    transitions (submitted, sent back, accepted, reopened, each with its reason), and the changes to
+    the quarter's progress of the agency's activities, each saying whether it was a correction the
+    coordinator asked for. Two queries."""
+    transitions = []
+    if submission is not None:
+        records = submission.history.select_related("history_user").order_by("history_date", "history_id")
+        transitions = readable_changes(records, fields=["status"])[::-1]
+    progress = ActivityProgress.history.filter(
+        activity__work_plan=work_plan, activity__agency=agency, quarter=quarter
+    ).select_related("history_user", "activity")
+    changes = readable_changes(
+        progress.order_by("history_date", "history_id"),
+        fields=PROGRESS_HISTORY_FIELDS,
+        subject=lambda record: (
+            _("%(activity)s Q%(quarter)s progress")
+            % {"activity": record.activity.code or record.activity.title, "quarter": quarter}
+        ),
+    )
+    return transitions, changes[::-1]
 
 
 def activity_changes_since(activity: Activity, *, seen_version: int) -> list[RecordedChange]:
@@ -28,23 +180,8 @@ def activity_changes_since(activity: Activity, *, seen_version: int) -> list[Rec
     records = list(
         Activity.history.filter(id=activity.pk).select_related("history_user").order_by("history_date", "history_id")
     )
-    changes = []
-    for previous, record in pairwise([None, *records]):
-        if record.version <= seen_version:
-            continue
-        fields = None
-        if previous is not None:
-            delta = record.diff_against(previous, excluded_fields=["sort_key", "version"], foreign_keys_are_objs=True)
-            fields = [
-                (
-                    str(Activity._meta.get_field(change.field).verbose_name),
-                    shown_value(Activity, change.field, change.old),
-                    shown_value(Activity, change.field, change.new),
-                )
-                for change in delta.changes
-            ]
-        changes.append(RecordedChange(user=record.history_user, at=record.history_date, fields=fields))
-    return changes
+    changes = readable_changes(records, fields=ACTIVITY_HISTORY_FIELDS)
+    return [change for record, change in zip(records, changes, strict=True) if record.version > seen_version]
 
 
 def seen_at(activity: Activity, *, seen_version: int) -> datetime | None:

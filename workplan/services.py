@@ -5,8 +5,9 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from workplan.change_reasons import record_change
 from workplan.models import Activity, ActivityProgress
-from workplan.reporting import refuse_locked_changes
+from workplan.reporting import progress_change_reason, refuse_locked_changes
 
 
 @dataclass
@@ -17,7 +18,11 @@ class StaleActivityError(Exception):
 
 
 def raise_versions(
-    activities: Iterable[Activity], *, seen_versions: Mapping[int, int] | None = None, quarter: int | None = None
+    activities: Iterable[Activity],
+    *,
+    seen_versions: Mapping[int, int] | None = None,
+    quarter: int | None = None,
+    override_locks: bool = False,
 ) -> None:
     """The one place an activity's version goes up: every way of changing an activity (its pages,
     the workbook import, the admin and its imports) calls it before saving, so that a form opened
@@ -28,10 +33,12 @@ def raise_versions(
 
     The caller holds the activities' rows locked (select_for_update) and saves the new version.
     With `seen_versions` (activity id -> the version the user saw), an activity changed since is
-    refused with StaleActivityError.
+    refused with StaleActivityError. `override_locks` lets a superuser's change through a period lock
+    (`permissions.can_override_period_locks`; the admin records their reason with the change).
     """
     activities = list(activities)
-    refuse_locked_changes(activities, quarter=quarter)
+    if not override_locks:
+        refuse_locked_changes(activities, quarter=quarter)
     for activity in activities:
         if seen_versions is not None and activity.version != seen_versions.get(activity.pk, activity.version):
             raise StaleActivityError(current=activity)
@@ -68,6 +75,8 @@ def report_progress(
     progress.status = status
     progress.comment = comment
     progress.reported_by = user
+    reason = progress_change_reason(locked, quarter)
+    record_change(progress, user=user, reason=reason)
     progress.full_clean()
     progress.save()
 
@@ -75,6 +84,6 @@ def report_progress(
     if quarter >= latest_quarter:
         locked.status = status
         locked.implementation_comment = comment
-    locked._history_user = user
+    record_change(locked, user=user, reason=reason)
     locked.save(update_fields=["status", "implementation_comment", "version"])
     return progress

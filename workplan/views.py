@@ -18,6 +18,7 @@ from workplan.models import Activity, WorkPlan
 from workplan.periods import QUARTERS
 from workplan.permissions import agencies_in, can_report_progress, get_activity, get_activity_for_progress
 from workplan.reporting import PeriodLocked
+from workplan.selectors import activity_history
 from workplan.services import StaleActivityError, report_progress
 from workplan.tables import ActivityTable
 
@@ -75,31 +76,16 @@ class WorkPlanView(SingleTableMixin, FilterView):
 def activity_detail(request, pk):
     activity = get_activity(request, pk)
     progress_reports = activity.progress_reports.select_related("reported_by").order_by("quarter")
-    history = activity.history.select_related("history_user").order_by("-history_date")[:50]
     return render(
         request,
         "workplan/activity_detail.html",
         {
             "activity": activity,
             "progress_reports": progress_reports,
-            "history": _history_rows(history),
+            "history": activity_history(activity),
             "may_report_progress": can_report_progress(request.user, activity),
         },
     )
-
-
-def _history_rows(history):
-    """Each historical record with what changed since the one before it, newest first."""
-    records = list(history)
-    rows = []
-    for index, record in enumerate(records):
-        previous = records[index + 1] if index + 1 < len(records) else None
-        changes = []
-        if previous is not None:
-            delta = record.diff_against(previous, excluded_fields=["sort_key", "version"])
-            changes = [(change.field, change.old, change.new) for change in delta.changes]
-        rows.append({"record": record, "changes": changes})
-    return rows
 
 
 @require_http_methods(["GET", "POST"])

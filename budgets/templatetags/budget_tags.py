@@ -1,11 +1,12 @@
 from django import template
 
-from budgets.models import BudgetLine
 from budgets.money import ZERO, format_money
-from budgets.selectors import budget_figures
+from budgets.selectors import budget_figures, budget_line_changes_since
 from workplan.permissions import can_edit_budget
 
 register = template.Library()
+# How many budget line changes the activity page lists, newest first.
+BUDGET_CHANGES_SHOWN = 30
 
 
 @register.inclusion_tag("budgets/activity_budget_panel.html", takes_context=True)
@@ -19,9 +20,7 @@ def activity_budget_panel(context, activity):
         "lines": lines,
         "figures": budget_figures(sum((line.amount for line in lines), ZERO), rate),
         "rate_percent": rate * 100,
-        "changes": BudgetLine.history.filter(activity_id=activity.pk)
-        .select_related("history_user", "category", "source")
-        .order_by("-history_date")[:30],
+        "changes": budget_line_changes_since(activity, since=None)[::-1][:BUDGET_CHANGES_SHOWN],
         "may_edit": can_edit_budget(user, activity),
     }
 

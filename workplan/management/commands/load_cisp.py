@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from workplan.bulk_history import record_created_where_missing
+from workplan.change_reasons import ChangeReason, change_reason
 
 CISP_FIXTURES = ["cisp_programme", "cisp_workplan_year1", "cisp_indicators"]
 
@@ -22,4 +23,4 @@ class Command(BaseCommand):
             # activity or a budget line can say what it was before.
             for model in apps.get_models():
                 if hasattr(model._meta, "simple_history_manager_attribute"):
-                    record_created_where_missing(model, reason="Loaded from the CISP source documents")
+                    record_created_where_missing(model, reason=change_reason(ChangeReason.LOADED))
