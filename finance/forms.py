@@ -68,6 +68,8 @@ class ExpenditureForm(HiddenFieldErrorsOnTop, forms.Form):
                         min_value=ZERO,
                         message=negative,
                     )
+                    # In a grid the column and row headers show what a field is; its label is for screen readers.
+                    self.fields[name].widget.attrs["aria-label"] = self.fields[name].label
                     self.initial[name] = getattr(row, kind)(quarter) or None
 
     @staticmethod

@@ -51,6 +51,7 @@ def record_expenditure(
     quarter written, so that the quarter's lock is checked (PeriodLocked for an accepted quarter of the
     activity's agency) and, with `seen_versions` (activity id -> version the user saw), an activity
     changed since is refused with StaleActivityError. Nothing is written unless everything may be.
+    Figures written are no longer illustrative.
     """
     figures = list(figures)
     locked = {
@@ -86,6 +87,8 @@ def record_expenditure(
             expected.update({pk: activity.version for pk, activity in activities.items()})
 
     for record in changed:
+        # Figures someone reported replace any made up for the demo.
+        record.illustrative = False
         record.reported_by = user
         record.full_clean(exclude=NOT_REVALIDATED, validate_unique=False, validate_constraints=False)
         record._history_user = user

@@ -62,13 +62,17 @@ def test_the_focal_point_enters_an_activitys_expenditure_quarter_by_quarter(clie
     page = client.get(url).content.decode()
     assert 'value="1500.00"' in page and 'value="300.50"' in page
 
-    # Figures saved are replaced; an emptied quarter is zero; an untouched empty quarter records nothing.
+    # Figures saved are replaced, made-up ones too; an emptied quarter is zero; an empty one records nothing.
+    Expenditure.objects.filter(activity=unesco_activity).update(illustrative=True)
+    assert "made up for the demo" in client.get(url).content.decode()
+    unesco_activity.refresh_from_db()
     response = client.post(url, activity_form(unesco_activity, {1: ("1500", "1500")}))
     assert response.status_code == 302
     assert recorded(unesco_activity) == {
         1: (Decimal("1500.00"), Decimal("1500.00")),
         2: (Decimal("0.00"), Decimal("0.00")),
     }
+    assert not Expenditure.objects.filter(activity=unesco_activity, illustrative=True).exists()
 
 
 def test_a_negative_or_unreadable_amount_saves_nothing(client_for, users, unesco_activity):

@@ -233,3 +233,18 @@ def test_the_transfers_page_runs_a_constant_number_of_queries(client_for, cisp, 
     add(20)
     with django_assert_max_num_queries(len(one.captured_queries)):
         assert client.get(url).status_code == 200
+
+
+def test_an_administrator_records_a_transfer_in_the_admin(client, cisp):
+    from django.contrib.auth.models import User
+
+    admin = User.objects.create_superuser("root", "root@example.org", "root-Passw0rd!")
+    client.force_login(admin)
+    response = client.post(
+        reverse("admin:finance_transfer_add"),
+        {**transfer_form(), "programme": cisp.programme.pk, "amount": "2500.00"},
+    )
+    assert response.status_code == 302
+    transfer = Transfer.objects.get(programme=cisp.programme)
+    assert (transfer.amount, transfer.recorded_by) == (Decimal("2500.00"), admin)
+    assert client.get(reverse("admin:finance_transfer_changelist")).status_code == 200
