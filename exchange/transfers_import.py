@@ -93,14 +93,14 @@ class _Reader:
         labels = {
             spelling: key for key, names in COLUMN_LABELS.items() for name in names for spelling in spellings(name)
         }
-        found = {}
+        found, headers = {}, {}
         for index, value in enumerate(values):
             key = labels.get(normalise(as_text(value)))
             if key is not None and key not in found:
                 found[key] = index
-                self.headers[index] = as_text(value)
+                headers[index] = as_text(value)
         if all(key in found for key in REQUIRED_KEYS):
-            self.columns = found
+            self.columns, self.headers = found, headers
 
     def cell(self, values: list, key: str):
         index = self.columns.get(key)
