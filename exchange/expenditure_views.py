@@ -14,6 +14,7 @@ from exchange.expenditure_import import ExpenditurePlan, plan_expenditure_import
 from exchange.expenditure_workbook import export_expenditure, workbook_filename
 from exchange.forms import WorkPlanImportForm
 from exchange.pending_uploads import PendingUploads, UploadNoLongerWaiting
+from exchange.services import IMPORT_CHANGE_REASON
 from finance.selectors import expenditure_rows
 from finance.services import record_expenditure
 from workplan.models import WorkPlan
@@ -88,7 +89,9 @@ def confirm_import(request: HttpRequest) -> HttpResponse:
         return _preview(request, plan, None)
     seen_versions = {int(pk): version for pk, version in pending["versions"].items()}
     try:
-        changed = record_expenditure(figures=plan.figures(), user=request.user, seen_versions=seen_versions)
+        changed = record_expenditure(
+            figures=plan.figures(), user=request.user, seen_versions=seen_versions, reason=str(IMPORT_CHANGE_REASON)
+        )
     except StaleActivityError as stale:
         messages.error(
             request,

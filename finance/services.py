@@ -5,9 +5,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 
 from budgets.models import FundingSource
 from finance.models import Expenditure, Transfer
+from workplan.bulk_history import create_with_history, update_with_history
 from workplan.models import Activity, Programme
 from workplan.services import raise_versions
 
@@ -41,7 +43,11 @@ def record_transfers(*, programme: Programme, transfers: Iterable[Transfer], use
 
 @transaction.atomic
 def record_expenditure(
-    *, figures: Iterable[QuarterFigures], user, seen_versions: Mapping[int, int] | None = None
+    *,
+    figures: Iterable[QuarterFigures],
+    user,
+    seen_versions: Mapping[int, int] | None = None,
+    reason: str | None = None,
 ) -> int:
     """Replace the recorded figures of each activity, quarter and source given; returns how many
     records changed. Figures equal to those recorded are left alone, and zeros where nothing is
@@ -51,7 +57,8 @@ def record_expenditure(
     quarter written, so that the quarter's lock is checked (PeriodLocked for an accepted quarter of the
     activity's agency) and, with `seen_versions` (activity id -> version the user saw), an activity
     changed since is refused with StaleActivityError. Nothing is written unless everything may be.
-    Figures written are no longer illustrative.
+    Figures written are no longer illustrative. The history records the user and `reason`; the rows
+    are written in bulk, so that a workbook of thousands of figures takes a few statements.
     """
     figures = list(figures)
     locked = {
@@ -64,8 +71,10 @@ def record_expenditure(
         (record.activity_id, record.quarter, record.source_id): record
         for record in Expenditure.objects.filter(activity_id__in=locked).order_by()
     }
+    created: list[Expenditure] = []
     changed: list[Expenditure] = []
     written_in: dict[int, dict[int, Activity]] = {}  # quarter -> the activities written in it
+    now = timezone.now()
     for figure in figures:
         activity = locked[figure.activity.pk]
         record = existing.get((activity.pk, figure.quarter, figure.source.pk))
@@ -73,10 +82,16 @@ def record_expenditure(
             if not (figure.committed or figure.disbursed):
                 continue
             record = Expenditure(activity=activity, quarter=figure.quarter, source=figure.source)
+            created.append(record)
         elif (record.committed, record.disbursed) == (figure.committed, figure.disbursed):
             continue
+        else:
+            changed.append(record)
         record.committed, record.disbursed = figure.committed, figure.disbursed
-        changed.append(record)
+        # Figures someone reported replace any made up for the demo.
+        record.illustrative = False
+        record.reported_by, record.reported_at = user, now
+        record.full_clean(exclude=NOT_REVALIDATED, validate_unique=False, validate_constraints=False)
         written_in.setdefault(figure.quarter, {})[activity.pk] = activity
 
     expected = dict(seen_versions) if seen_versions is not None else None
@@ -86,14 +101,11 @@ def record_expenditure(
             # Written in an earlier quarter too: its version went up there, by this write.
             expected.update({pk: activity.version for pk, activity in activities.items()})
 
-    for record in changed:
-        # Figures someone reported replace any made up for the demo.
-        record.illustrative = False
-        record.reported_by = user
-        record.full_clean(exclude=NOT_REVALIDATED, validate_unique=False, validate_constraints=False)
-        record._history_user = user
-        record.save()
-    for activity in {pk: a for activities in written_in.values() for pk, a in activities.items()}.values():
-        activity._history_user = user
-        activity.save(update_fields=["version"])
-    return len(changed)
+    create_with_history(Expenditure, created, user=user, reason=reason)
+    update_with_history(
+        Expenditure, changed, ["committed", "disbursed", "illustrative", "reported_by", "reported_at"],
+        user=user, reason=reason,
+    )  # fmt: skip
+    written = {pk: activity for activities in written_in.values() for pk, activity in activities.items()}
+    update_with_history(Activity, list(written.values()), ["version"], user=user, reason=reason)
+    return len(created) + len(changed)

@@ -261,10 +261,10 @@ def test_a_focal_point_downloads_their_agencys_rows_previews_and_confirms(client
     )
     assert confirmed.status_code == 302
     assert ("1.1.1", 4, "MDG-F", Decimal("0.00"), Decimal("75.25")) in recorded_figures()
-    assert (
-        Expenditure.objects.get(activity__code="1.1.1", activity__work_plan=spent, quarter=4).reported_by
-        == users["unesco"]
-    )
+    record = Expenditure.objects.get(activity__code="1.1.1", activity__work_plan=spent, quarter=4)
+    assert record.reported_by == users["unesco"]
+    change = record.history.get()
+    assert (change.history_user, change.history_change_reason) == (users["unesco"], "Imported from Excel")
 
 
 def test_another_agencys_row_in_a_focal_points_file_is_refused_naming_it(client_for, users, spent, settings, tmp_path):
@@ -322,3 +322,29 @@ def test_a_confirmation_over_someone_elses_save_is_refused(client_for, users, sp
     assert confirmed.status_code == 200
     assert "changed by someone else meanwhile" in confirmed.content.decode()
     assert ("1.1.1", 4, "MDG-F", Decimal("0.00"), Decimal("80.00")) not in recorded_figures()
+
+
+def test_a_workbook_of_thousands_of_figures_is_written_in_a_few_statements(cisp, django_assert_max_num_queries):
+    from tests.test_query_counts import add_activities
+
+    add_activities(cisp, 300)
+
+    def every_quarter(value) -> list[QuarterFigures]:
+        workbook = editable(exported(cisp))
+        sheet = workbook["Expenditure"]
+        for row in sheet.iter_rows(min_row=4, max_row=sheet.max_row - 1):
+            for cell in row[5:13]:
+                cell.value = value
+        plan = plan_expenditure_import(work_plan=cisp, data=saved(workbook))
+        assert plan.is_valid
+        return plan.figures()
+
+    figures = every_quarter(5)
+    with django_assert_max_num_queries(30):
+        assert record_expenditure(figures=figures, user=None) == 335 * 4
+    figures = every_quarter(6)
+    with django_assert_max_num_queries(30):
+        assert record_expenditure(figures=figures, user=None) == 335 * 4
+    assert set(Expenditure.objects.filter(activity__work_plan=cisp).values_list("committed", "disbursed")) == {
+        (Decimal("6.00"), Decimal("6.00"))
+    }

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from exchange.expenditure_import import plan_expenditure_import
+from exchange.services import IMPORT_CHANGE_REASON
 from finance.services import record_expenditure
 from workplan.management.work_plan_argument import add_work_plan_arguments, work_plan_from_options
 from workplan.permissions import expenditure_agencies
@@ -63,7 +64,7 @@ class Command(BaseCommand):
             )
             return
         try:
-            record_expenditure(figures=plan.figures(), user=author)
+            record_expenditure(figures=plan.figures(), user=author, reason=str(IMPORT_CHANGE_REASON))
         except PeriodLocked as locked:
             raise CommandError(str(locked)) from None
         self.stdout.write(
