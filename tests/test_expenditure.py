@@ -223,3 +223,19 @@ def test_the_agency_form_runs_a_constant_number_of_queries(client_for, users, ci
         )
     with django_assert_max_num_queries(len(before.captured_queries)):
         assert client.get(grid_url()).status_code == 200
+
+
+def test_another_programmes_quarter_and_workbook_are_refused(client_for, users, demo):
+    from tests.factories import make_member
+    from workplan.models import Membership
+
+    client = client_for(users["unesco"])  # UNESCO's focal point in CISP, no role in the demo programme
+    demo_quarter = reverse("finance:agency_expenditure", args=["DEMO0001", 1, 1, "ILO"])
+    assert client.get(demo_quarter).status_code == 404
+    assert client.post(demo_quarter, {}).status_code == 404
+    assert client.get(reverse("exchange:expenditure_export", args=["DEMO0001", 1])).status_code == 404
+    assert client.post(reverse("exchange:expenditure_import", args=["DEMO0001"]), {}).status_code == 404
+    make_member(users["unesco"], demo.programme, Membership.Role.PMC_MEMBER)
+    assert client.post(demo_quarter, {}).status_code == 403
+    assert client.post(reverse("exchange:expenditure_import", args=["DEMO0001"]), {}).status_code == 403
+    assert not Expenditure.objects.exists()
