@@ -155,7 +155,7 @@ def test_figures_in_the_file_replace_those_recorded_and_an_empty_cell_is_zero(sp
 def test_a_workbook_in_khmer_reads_back_unchanged_in_english(spent):
     with translation.override("km"):
         data = exported(spent)
-    assert load_workbook(BytesIO(data)).sheetnames == ["ចំណាយ"]
+    assert load_workbook(BytesIO(data)).sheetnames == ["ការចំណាយ"]
     with translation.override("en"):
         plan = plan_expenditure_import(work_plan=spent, data=data)
     assert plan.problems == [] and plan.warnings == [] and plan.changed == []
