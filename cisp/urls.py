@@ -17,6 +17,7 @@ programme_urlpatterns = [
     path("", include("budgets.urls")),
     path("", include("exchange.urls")),
     path("", include("outcomes.urls")),
+    path("", include("finance.urls")),
     path("reports/", include("reports.urls")),
     path("reporting/", include("reports.cycle_urls")),
 ]

@@ -1,12 +1,9 @@
 """Work plan workbooks in the browser: download, and upload with a preview before anything
 is written. Every view checks the user's role on the server."""
 
-import uuid
 from io import BytesIO
 
 from django.contrib import messages
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -15,17 +12,16 @@ from django.views.decorators.http import require_GET, require_POST
 from exchange.cells import XLSX_CONTENT_TYPE
 from exchange.forms import WorkPlanImportForm
 from exchange.import_plan import CHANGED, CREATED, UNCHANGED, ImportPlan
+from exchange.pending_uploads import PendingUploads, UploadNoLongerWaiting
 from exchange.services import ImportRefused, import_work_plan
 from exchange.workplan_export import export_work_plan
 from exchange.workplan_import import plan_work_plan_import
 from workplan.filters import ActivityFilter
 from workplan.models import Activity, WorkPlan
 from workplan.permissions import require_export, require_import
-from workplan.spreadsheet_safety import remove_abandoned_uploads
 
-# Uploads wait here between preview and confirm: the default storage, shared by every app server.
 UPLOAD_FOLDER = "work-plan-imports"
-SESSION_KEY = "work_plan_imports"
+pending_imports = PendingUploads(folder=UPLOAD_FOLDER, session_key="work_plan_imports")
 
 
 def workbook_filename(work_plan: WorkPlan) -> str:
@@ -69,17 +65,13 @@ def import_workbook(request: HttpRequest) -> HttpResponse:
         plan = plan_work_plan_import(work_plan=work_plan, data=data, user=request.user)
         token = None
         if plan.is_valid and (plan.with_action(CREATED) or plan.with_action(CHANGED)):
-            remove_abandoned_uploads(UPLOAD_FOLDER)
-            token = uuid.uuid4().hex
-            default_storage.save(f"{UPLOAD_FOLDER}/{token}.xlsx", ContentFile(data))
             # Every activity the file matches, not only those it changes: one saved by someone
             # else before the confirmation must not be overwritten, whatever the preview showed.
             seen = {
                 str(planned.existing.pk): planned.existing.version
                 for planned in [*plan.with_action(CHANGED), *plan.with_action(UNCHANGED)]
             }
-            request.session.setdefault(SESSION_KEY, {})[token] = {"work_plan": work_plan.pk, "versions": seen}
-            request.session.modified = True
+            token = pending_imports.keep(request, data, {"work_plan": work_plan.pk, "versions": seen})
         return _preview(request, plan, token)
     return render(request, "exchange/import.html", {"form": form, "work_plans": _work_plans(request)})
 
@@ -88,31 +80,19 @@ def import_workbook(request: HttpRequest) -> HttpResponse:
 def confirm_import(request: HttpRequest) -> HttpResponse:
     """Read the kept upload again, against the database as it is now, and import it."""
     require_import(request)
-    token = request.POST.get("token", "")
-    pending = request.session.get(SESSION_KEY, {})
-    if token not in pending:
-        messages.error(request, _("This import is no longer waiting for confirmation: upload the file again."))
+    try:
+        data, pending = pending_imports.take(request, request.POST.get("token", ""))
+    except UploadNoLongerWaiting as gone:
+        messages.error(request, str(gone))
         return redirect("exchange:import", programme=request.programme.mptf_project_id)
-    work_plan = get_object_or_404(_work_plans(request), pk=pending[token]["work_plan"])
-    seen_versions = {int(pk): version for pk, version in pending[token]["versions"].items()}
-    path = f"{UPLOAD_FOLDER}/{token}.xlsx"
-    if not default_storage.exists(path):
-        del pending[token]
-        request.session.modified = True
-        messages.error(request, _("The uploaded file is no longer kept: upload it again."))
-        return redirect("exchange:import", programme=request.programme.mptf_project_id)
-    with default_storage.open(path, "rb") as stored:
-        data = stored.read()
+    work_plan = get_object_or_404(_work_plans(request), pk=pending["work_plan"])
+    seen_versions = {int(pk): version for pk, version in pending["versions"].items()}
     plan = plan_work_plan_import(work_plan=work_plan, data=data, user=request.user)
     try:
         summary = import_work_plan(plan=plan, user=request.user, seen_versions=seen_versions)
     except ImportRefused as error:
         messages.error(request, str(error))
         return _preview(request, plan, None)
-    finally:
-        del pending[token]
-        request.session.modified = True
-        default_storage.delete(path)
     messages.success(
         request,
         _("Imported into %(work_plan)s: %(created)s created, %(changed)s changed, %(unchanged)s unchanged.")

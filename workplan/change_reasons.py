@@ -23,6 +23,7 @@ class ChangeReason(models.TextChoices):
         _("Accepted quarter changed by an administrator"),
     )
     PROGRESS_REPORTED = "Quarterly progress reported", _("Quarterly progress reported")
+    EXPENDITURE_REPORTED = "Expenditure reported", _("Expenditure reported")
     CORRECTED = "Corrected as the coordinator asked", _("Corrected as the coordinator asked")
     BUDGET_REVISED = "Budget revised", _("Budget revised")
     SUBMITTED = "Submitted", _("Submitted")

@@ -114,6 +114,28 @@ def importable_agencies(user, programme: Programme) -> set[int] | None:
     return {agency.pk for agency in agencies_in(user, programme)}
 
 
+def can_enter_expenditure(user, activity: Activity) -> bool:
+    """An activity's quarterly expenditure: the focal point of its agency, as for its budget lines."""
+    return can_enter_agency_expenditure(user, activity.work_plan.programme, activity.agency_id)
+
+
+def can_enter_agency_expenditure(user, programme: Programme, agency_id: int) -> bool:
+    return user.is_superuser or is_focal_point_of(user, programme, agency_id)
+
+
+def expenditure_agencies(user, programme: Programme) -> set[int] | None:
+    """The agencies whose expenditure the user may enter, by page or workbook: None for any agency
+    (superusers, and the command line with no user)."""
+    if user is None or user.is_superuser:
+        return None
+    return {agency.pk for agency in agencies_in(user, programme)}
+
+
+def can_record_transfers(user, programme: Programme) -> bool:
+    """The fund's transfers to the agencies: the programme's coordinators."""
+    return user.is_superuser or Role.COORDINATOR in roles_in(user, programme)
+
+
 # Getters that views call: 404 outside the programme, 403 where the role does not allow it.
 
 
@@ -155,6 +177,30 @@ def require_import(request) -> None:
 def require_export(request) -> None:
     if not can_export(request.user, request.programme):
         raise PermissionDenied(_("You may not download this programme's work plans and reports."))
+
+
+def get_activity_for_expenditure(request, pk: int) -> Activity:
+    activity = _activity_in(request.programme, pk)
+    if not can_enter_expenditure(request.user, activity):
+        raise PermissionDenied(
+            _("Only the focal point of %(agency)s may enter this activity's expenditure.") % {"agency": activity.agency}
+        )
+    return activity
+
+
+def require_expenditure_entry(request, agency: Agency) -> None:
+    if not can_enter_agency_expenditure(request.user, request.programme, agency.pk):
+        raise PermissionDenied(_("Only the focal point of %(agency)s may enter its expenditure.") % {"agency": agency})
+
+
+def require_expenditure_import(request) -> None:
+    if expenditure_agencies(request.user, request.programme) == set():
+        raise PermissionDenied(_("Only agency focal points may import expenditure."))
+
+
+def require_transfer_recording(request) -> None:
+    if not can_record_transfers(request.user, request.programme):
+        raise PermissionDenied(_("Only the programme's coordinators may record transfers."))
 
 
 # The quarterly reporting cycle (workplan.reporting)
