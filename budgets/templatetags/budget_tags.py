@@ -3,7 +3,7 @@ from django import template
 from budgets.models import BudgetLine
 from budgets.money import ZERO, format_money
 from budgets.selectors import budget_figures
-from workplan.permissions import can_edit_budget
+from workplan.permissions import can_edit_budget, can_plan_next_year
 
 register = template.Library()
 
@@ -30,3 +30,14 @@ def activity_budget_panel(context, activity):
 def money(amount) -> str:
     """An amount to the cent, as people read it in their language; nothing for no amount."""
     return "" if amount is None or amount == "" else format_money(amount)
+
+
+@register.inclusion_tag("budgets/work_plan_links.html", takes_context=True)
+def work_plan_budget_links(context, work_plan):
+    """The work plan page's links to its budget revisions and, for coordinators, to planning the next year."""
+    user = context["request"].user
+    return {
+        "work_plan": work_plan,
+        "programme": work_plan.programme,
+        "may_plan_next_year": can_plan_next_year(user, work_plan.programme),
+    }
