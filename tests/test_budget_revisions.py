@@ -4,11 +4,13 @@ between outputs flagged for the PMC."""
 
 from datetime import date
 from decimal import Decimal
+from io import BytesIO
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from budgets.models import BudgetLine, BudgetRevision, BudgetRevisionLine, FundingSource
 from budgets.selectors import budget_comparison
@@ -22,6 +24,7 @@ from tests.factories import (
     make_user,
     make_work_plan,
 )
+from tests.workbooks import exported
 from workplan.models import Activity, Membership, WorkPlan
 
 Role = Membership.Role
@@ -327,3 +330,18 @@ def test_the_revisions_page_runs_the_same_queries_whatever_the_revisions(client_
         BudgetLine.objects.filter(activity=activity, category__code="int-personnel").update(amount=Decimal(amount))
         revise(cisp)
     assert queries() == before
+
+
+def test_the_workbook_of_a_revised_plan_shows_the_original_beside_the_current_budget(cisp):
+    assert load_workbook(BytesIO(exported(cisp))).sheetnames == ["Work plan", "Budget lines", "Read me"]
+    activity = Activity.objects.get(work_plan=cisp, code="1.1.1")
+    BudgetLine.objects.filter(activity=activity, category__code="int-personnel").update(amount=Decimal("600.00"))
+    revise(cisp, reason="=1+1 is not a formula")
+
+    workbook = load_workbook(BytesIO(exported(cisp)))
+
+    assert workbook.sheetnames == ["Work plan", "Budget lines", "Read me", "Budget revisions"]
+    rows = list(workbook["Budget revisions"].iter_rows(values_only=True))
+    assert ("1.1", "UNESCO", 72999.68, 73106.68, 107) in [row[:5] for row in rows]
+    assert ("TOTAL", None, 931852.3, 931959.3, 107) in [row[:5] for row in rows]
+    assert ("1", "=1+1 is not a formula") in [row[:2] for row in rows]
