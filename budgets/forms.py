@@ -3,6 +3,7 @@ from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.db.models import F
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from budgets.models import BudgetCategory, BudgetRevision, FundingSource
@@ -115,5 +116,5 @@ class NextYearForm(forms.Form):
             F("output__sort_key").asc(nulls_last=True), "sort_key"
         )
         field.label_from_instance = lambda activity: (
-            f"{activity} ({activity.agency.code}, {activity.get_status_display()})"
+            f"{Truncator(activity).chars(100)} ({activity.agency.code}, {activity.get_status_display()})"
         )
