@@ -21,7 +21,7 @@ def record_originals_of_approved_work_plans(apps, schema_editor):
             work_plan=work_plan,
             number=0,
             date=date.today(),
-            reason="Approved before budget revisions were recorded: the budget as it stood then.",
+            reason="Approved before budget revisions were kept: its budget lines as they stood when they began to be kept.",
         )
         BudgetRevisionLine.objects.bulk_create(
             BudgetRevisionLine(
