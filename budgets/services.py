@@ -96,7 +96,6 @@ def approve_work_plan(
     original.full_clean()
     original.save()
     _snapshot_lines(original)
-    work_plan.status = locked.status
     return original
 
 
@@ -208,6 +207,7 @@ def create_next_year(
     new_plan.full_clean()
     new_plan.save()
 
+    reason = _("Carried over from work plan year %(year)s") % {"year": work_plan.year}
     copies = {}
     for activity in sorted(activities, key=lambda activity: activity.sort_key):
         copy = Activity(
@@ -222,7 +222,7 @@ def create_next_year(
             continues=activity,
         )
         copy.full_clean()
-        copy._history_user = user
+        copy._history_user, copy._change_reason = user, reason
         copy.save()
         copies[activity.pk] = copy
     if with_budget_lines:
@@ -233,6 +233,6 @@ def create_next_year(
                 source_id=line.source_id,
                 amount=line.amount,
             )
-            copied._history_user = user
+            copied._history_user, copied._change_reason = user, reason
             copied.save()
     return new_plan

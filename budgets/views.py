@@ -3,6 +3,7 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from budgets.forms import BudgetEntryForm, BudgetRevisionForm, NextYearForm
@@ -170,10 +171,15 @@ def next_year(request, year):
             except NextYearError as refusal:
                 form.add_error(None, str(refusal))
             else:
+                carried = created.activities.count()
                 messages.success(
                     request,
-                    _("Work plan year %(year)s created, in draft, with %(count)s activities carried over.")
-                    % {"year": created.year, "count": created.activities.count()},
+                    ngettext(
+                        "Work plan year %(year)s created, in draft, with %(count)s activity carried over.",
+                        "Work plan year %(year)s created, in draft, with %(count)s activities carried over.",
+                        carried,
+                    )
+                    % {"year": created.year, "count": carried},
                 )
                 return redirect("workplan:work_plan", request.programme.mptf_project_id, created.year)
     else:

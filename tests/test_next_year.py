@@ -68,6 +68,8 @@ def test_the_command_carries_over_the_open_activities_and_leaves_year_one_unchan
     assert [getattr(copy, name) for name in kept] == [getattr(original, name) for name in kept]
     assert copy.planned_quarters == [] and copy.status == Activity.Status.PLANNED
     assert copy.implementation_comment == "" and copy.version == 1
+    created = copy.history.get()
+    assert (created.history_type, created.history_change_reason) == ("+", "Carried over from work plan year 1")
     assert not BudgetLine.objects.filter(activity__work_plan=year_two).exists()
     assert carried["Programme formulation"].continues.title == "Programme formulation"  # outside any output
 

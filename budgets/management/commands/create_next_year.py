@@ -1,6 +1,7 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from budgets.selectors import activities_to_carry_over
 from budgets.services import NextYearError, create_next_year
@@ -44,7 +45,7 @@ class Command(BaseCommand):
                     _("Not activities of work plan year %(year)s: %(codes)s. Nothing was created.")
                     % {"year": work_plan.year, "codes": ", ".join(unknown)}
                 )
-            chosen = [by_code[code] for code in codes]
+            chosen = list(dict.fromkeys(by_code[code] for code in codes))
         try:
             created = create_next_year(
                 work_plan=work_plan, activities=chosen, with_budget_lines=with_budget_lines, user=author
@@ -52,6 +53,10 @@ class Command(BaseCommand):
         except NextYearError as refusal:
             raise CommandError(str(refusal)) from None
         self.stdout.write(
-            _("Work plan year %(year)s created, in draft, with %(count)s activities carried over.")
+            ngettext(
+                "Work plan year %(year)s created, in draft, with %(count)s activity carried over.",
+                "Work plan year %(year)s created, in draft, with %(count)s activities carried over.",
+                len(chosen),
+            )
             % {"year": created.year, "count": len(chosen)}
         )
