@@ -308,10 +308,10 @@ def budget_comparison(work_plan: WorkPlan) -> BudgetComparison | None:
     if original is None:
         return None
     original.work_plan = work_plan
-    return compare_budgets(original, revision_budget(original), work_plan_budget(work_plan).by_output_and_agency)
+    return _compare_budgets(original, revision_budget(original), work_plan_budget(work_plan).by_output_and_agency)
 
 
-def compare_budgets(
+def _compare_budgets(
     original: BudgetRevision,
     original_groups: dict[tuple[str, str], BudgetFigures],
     current_groups: dict[tuple[str, str], BudgetFigures],

@@ -225,3 +225,17 @@ def test_every_page_offers_either_year_and_shows_year_two(client_for, users, cis
 
     revisions = client.get(reverse("budgets:revisions", args=["00067193", 2])).content.decode()
     assert "not approved yet" in revisions
+
+
+def test_the_work_plan_page_links_to_the_budget_revisions_and_to_planning_the_next_year(client_for, users, cisp):
+    year_one = reverse("workplan:work_plan", args=["00067193", 1])
+    next_year = reverse("budgets:next_year", args=["00067193", 1])
+    revisions = reverse("budgets:revisions", args=["00067193", 1])
+
+    coordinator_page = client_for(users["coordinator"]).get(year_one).content.decode()
+    assert next_year in coordinator_page and revisions in coordinator_page
+    focal_point_page = client_for(users["unesco"]).get(year_one).content.decode()
+    assert next_year not in focal_point_page and revisions in focal_point_page
+
+    call_command("create_next_year", "--year", "1", "--programme", "00067193", "--activities", "1.1.1")
+    assert next_year not in client_for(users["coordinator"]).get(year_one).content.decode()

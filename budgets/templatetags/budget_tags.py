@@ -33,11 +33,13 @@ def money(amount) -> str:
 
 
 @register.inclusion_tag("budgets/work_plan_links.html", takes_context=True)
-def work_plan_budget_links(context, work_plan):
-    """The work plan page's links to its budget revisions and, for coordinators, to planning the next year."""
+def work_plan_budget_links(context, work_plan, years):
+    """The work plan page's links to its budget revisions and, for coordinators, to planning the next year
+    while there is none (`years`: the programme's work plan years)."""
     user = context["request"].user
     return {
         "work_plan": work_plan,
         "programme": work_plan.programme,
-        "may_plan_next_year": can_plan_next_year(user, work_plan.programme),
+        "next_year": work_plan.year + 1,
+        "may_plan_next_year": work_plan.year + 1 not in years and can_plan_next_year(user, work_plan.programme),
     }
