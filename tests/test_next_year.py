@@ -6,7 +6,9 @@ from io import BytesIO, StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.forms.models import model_to_dict
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -239,3 +241,19 @@ def test_the_work_plan_page_links_to_the_budget_revisions_and_to_planning_the_ne
 
     call_command("create_next_year", "--year", "1", "--programme", "00067193", "--activities", "1.1.1")
     assert next_year not in client_for(users["coordinator"]).get(year_one).content.decode()
+
+
+def test_the_next_year_page_runs_the_same_queries_whatever_the_activities(client_for, users, cisp):
+    client = client_for(users["coordinator"])
+    url = reverse("budgets:next_year", args=["00067193", 1])
+    client.get(url)  # the session and the user, read once
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    before = queries()
+    for number in range(20, 40):
+        make_activity(cisp, f"3.3.{number}")
+    assert queries() == before
