@@ -1,15 +1,25 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db import router, transaction
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from budgets.forms import ActivityWithBudgetAdminForm, BudgetLineAdminForm
-from budgets.models import BudgetCategory, BudgetLine, FundingSource, StatedBudget, StatedCategoryTotal
+from budgets.models import (
+    BudgetCategory,
+    BudgetLine,
+    BudgetRevision,
+    BudgetRevisionLine,
+    FundingSource,
+    StatedBudget,
+    StatedCategoryTotal,
+)
 from budgets.money import format_money
 from budgets.resources import BudgetLineResource
 from budgets.selectors import activity_budget, budget_of, with_budget, work_plan_budget
+from budgets.services import BudgetRevisionError, approve_work_plan
 from workplan.admin import ActivityAdmin, WorkPlanAdmin
 from workplan.admin_import_export import SafeImportExportMixin
 from workplan.models import Activity, WorkPlan
@@ -173,6 +183,24 @@ class WorkPlanWithWorkbookAdmin(WorkPlanAdmin):
 
     list_display = [*WorkPlanAdmin.list_display, "workbook"]
     list_select_related = ["programme"]
+    # Approving records the original budget: only through the action, never by editing the status.
+    readonly_fields = ["status"]
+    actions = ["approve"]
+
+    @admin.action(description=_("Approve the selected work plans (records their original budget)"))
+    def approve(self, request, queryset):
+        for work_plan in queryset.select_related("programme"):
+            try:
+                approve_work_plan(
+                    work_plan=work_plan,
+                    user=request.user,
+                    date=timezone.localdate(),
+                    reason=_("Approved in the admin."),
+                )
+            except BudgetRevisionError as refusal:
+                self.message_user(request, str(refusal), messages.WARNING)
+            else:
+                self.message_user(request, _("%(work_plan)s approved.") % {"work_plan": work_plan}, messages.SUCCESS)
 
     @admin.display(description=_("Excel"))
     def workbook(self, work_plan):
@@ -181,6 +209,39 @@ class WorkPlanWithWorkbookAdmin(WorkPlanAdmin):
             reverse("exchange:export", args=[work_plan.programme.mptf_project_id, work_plan.year]),
             _("Download workbook"),
         )
+
+
+class BudgetRevisionLineInline(admin.TabularInline):
+    model = BudgetRevisionLine
+    fields = ["activity", "output", "agency", "category", "source", "amount"]
+    readonly_fields = fields
+    can_delete = False
+    extra = 0
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("activity", "output", "agency", "category", "source")
+
+
+@admin.register(BudgetRevision)
+class BudgetRevisionAdmin(admin.ModelAdmin):
+    """Read-only: revisions are recorded on the work plan's budget revisions page, never rewritten."""
+
+    list_display = ["__str__", "date", "approved_by", "recorded_by", "moved_between_outputs", "needs_pmc_approval"]
+    list_filter = ["work_plan__programme", "needs_pmc_approval"]
+    list_select_related = ["work_plan__programme", "recorded_by"]
+    inlines = [BudgetRevisionLineInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 def _money_or_dash(amount):

@@ -2,13 +2,15 @@ from contextlib import suppress
 from decimal import Decimal, InvalidOperation
 
 from django import forms
+from django.db.models import F
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
-from budgets.models import BudgetCategory, FundingSource
+from budgets.models import BudgetCategory, BudgetRevision, FundingSource
 from budgets.money import parse_amount
 from budgets.selectors import activity_and_budget_changes_since
 from workplan.forms import ActivityAdminForm, HiddenFieldErrorsOnTop, SeenVersionField, VersionCheckedAdminForm
-from workplan.models import Activity
+from workplan.models import Activity, WorkPlan
 from workplan.selectors import RecordedChange
 
 
@@ -77,3 +79,42 @@ class BudgetLineAdminForm(VersionCheckedAdminForm):
 
     def changes_since(self, activity: Activity, *, seen_version: int, opened_at) -> list[RecordedChange]:
         return activity_and_budget_changes_since(activity, seen_version=seen_version, opened_at=opened_at)
+
+
+class BudgetRevisionForm(forms.ModelForm):
+    """What a budget revision, or a work plan's approval, records beside the budget lines as they stand."""
+
+    class Meta:
+        model = BudgetRevision
+        fields = ["date", "reason", "approved_by"]
+        widgets = {
+            "date": forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+            "reason": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+class NextYearForm(forms.Form):
+    """The activities of a year that the next year's work plan continues."""
+
+    activities = forms.ModelMultipleChoiceField(
+        queryset=Activity.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label=_("Activities to carry over"),
+        help_text=_("Ticked at first: the activities neither completed nor cancelled."),
+    )
+    with_budget_lines = forms.BooleanField(
+        required=False,
+        label=_("Copy their budget lines"),
+        help_text=_("Left unticked, the activities start the year with no budget line."),
+    )
+
+    def __init__(self, *args, work_plan: WorkPlan, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["activities"]
+        field.queryset = work_plan.activities.select_related("agency").order_by(
+            F("output__sort_key").asc(nulls_last=True), "sort_key"
+        )
+        field.label_from_instance = lambda activity: (
+            f"{Truncator(activity).chars(100)} ({activity.agency.code}, {activity.get_status_display()})"
+        )

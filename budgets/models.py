@@ -1,5 +1,6 @@
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -7,7 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from workplan.models import Activity, CodedManager, Programme, WorkPlan
+from workplan.models import Activity, Agency, CodedManager, Output, Programme, WorkPlan
 
 money_field_options = {
     "max_digits": 14,
@@ -202,3 +203,102 @@ class StatedCategoryTotal(models.Model):
         return (*self.stated_budget.natural_key(), self.category.code)
 
     natural_key.dependencies = ["budgets.statedbudget", "budgets.budgetcategory"]
+
+
+class BudgetRevision(models.Model):
+    """An approved work plan's budget as it stood at one revision: number 0 is the original, recorded
+    when the plan was approved; each later number records the budget lines as revised. The lines
+    themselves are edited on the activities (the current budget); a revision is their copy, never
+    rewritten, so that the original and each revision can be compared with what is current."""
+
+    work_plan = models.ForeignKey(WorkPlan, on_delete=models.CASCADE, related_name="budget_revisions")
+    number = models.PositiveSmallIntegerField(_("revision"), help_text=_("0 is the original budget."))
+    date = models.DateField(_("date"), help_text=_("The day the budget or its revision was approved."))
+    reason = models.TextField(_("reason"))
+    approved_by = models.CharField(
+        _("approved by"), max_length=200, blank=True, help_text=_("The person or body that approved it.")
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    moved_between_outputs = models.DecimalField(
+        _("moved between outputs"),
+        **money_field_options,
+        default=Decimal("0.00"),
+        help_text=_("Budget (Mgt support included) taken from some JP outputs and given to others since the original."),
+    )
+    needs_pmc_approval = models.BooleanField(_("needs PMC approval"), default=False)
+    pmc_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("approved by the PMC (member)"),
+    )
+    pmc_approved_at = models.DateTimeField(_("approved by the PMC at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("budget revision")
+        verbose_name_plural = _("budget revisions")
+        ordering = ["work_plan", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["work_plan", "number"], name="one_budget_revision_per_number"),
+            models.CheckConstraint(
+                condition=Q(needs_pmc_approval=True) | Q(pmc_approved_by__isnull=True, pmc_approved_at__isnull=True),
+                name="only_flagged_revisions_are_approved_by_the_pmc",
+            ),
+            models.CheckConstraint(
+                condition=~Q(number=0) | Q(needs_pmc_approval=False), name="the_original_budget_needs_no_pmc_approval"
+            ),
+        ]
+
+    def __str__(self):
+        if self.number == 0:
+            return _("Original budget of %(work_plan)s") % {"work_plan": self.work_plan}
+        return _("Budget revision %(number)s of %(work_plan)s") % {"number": self.number, "work_plan": self.work_plan}
+
+    @property
+    def is_original(self) -> bool:
+        return self.number == 0
+
+    @property
+    def awaits_pmc_approval(self) -> bool:
+        return self.needs_pmc_approval and self.pmc_approved_by_id is None
+
+
+class BudgetRevisionLine(models.Model):
+    """One budget line as it stood at a revision, with the activity's JP output and agency of the
+    time, so that a later move of the activity does not change what the revision says."""
+
+    revision = models.ForeignKey(BudgetRevision, on_delete=models.CASCADE, related_name="lines")
+    # RESTRICT, not PROTECT: deleting the whole work plan deletes its revisions with its activities.
+    activity = models.ForeignKey(Activity, on_delete=models.RESTRICT, related_name="+")
+    output = models.ForeignKey(
+        Output, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("JP output")
+    )
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+", verbose_name=_("UN agency"))
+    category = models.ForeignKey(BudgetCategory, on_delete=models.PROTECT, related_name="+", verbose_name=_("category"))
+    source = models.ForeignKey(
+        FundingSource, on_delete=models.PROTECT, related_name="+", verbose_name=_("source of funds")
+    )
+    amount = models.DecimalField(_("amount"), **money_field_options)
+
+    class Meta:
+        verbose_name = _("budget line at a revision")
+        verbose_name_plural = _("budget lines at a revision")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["revision", "activity", "category", "source"], name="one_revision_line_per_category"
+            ),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="revision_line_amount_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.revision}: {self.activity_id} {self.category} ({self.source}) {self.amount}"

@@ -8,14 +8,22 @@ so every total shown anywhere adds up to the cent.
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property
 
+from django.conf import settings
 from django.db.models import BigIntegerField, F, QuerySet, Sum
 from django.db.models.functions import Cast, Round
 from django.utils.translation import gettext
 
-from budgets.models import BudgetCategory, BudgetLine, StatedBudget, StatedCategoryTotal
+from budgets.models import (
+    BudgetCategory,
+    BudgetLine,
+    BudgetRevision,
+    BudgetRevisionLine,
+    StatedBudget,
+    StatedCategoryTotal,
+)
 from budgets.money import MGT_SUPPORT, ZERO, format_money, indirect_cost
 from workplan.models import Activity, WorkPlan
 from workplan.natural_sort import natural_sort_key
@@ -213,3 +221,121 @@ def activity_and_budget_changes_since(
         *budget_line_changes_since(activity, since=since),
     ]
     return sorted(changes, key=lambda change: change.at)
+
+
+# Budget revisions: the original budget (revision 0) against the current one.
+
+
+@dataclass(frozen=True)
+class BudgetChange:
+    """A group's budget (a JP output, an agency, both, or the whole plan) at the original and now."""
+
+    key: str | tuple[str, str]
+    original: BudgetFigures
+    current: BudgetFigures
+
+    @property
+    def difference(self) -> Decimal:
+        return self.current.total - self.original.total
+
+
+@dataclass
+class BudgetComparison:
+    """A work plan's original budget against its current budget lines, by output, agency and both."""
+
+    original: BudgetRevision
+    by_output: list[BudgetChange]
+    by_agency: list[BudgetChange]
+    by_output_and_agency: list[BudgetChange]
+    total: BudgetChange
+
+    @property
+    def moved_between_outputs(self) -> Decimal:
+        """What was taken from some JP outputs and given to others (Mgt support included): the smaller
+        of the outputs' increases and decreases, so that money added to the plan, or cut from it,
+        is not counted as moved."""
+        increases = sum((change.difference for change in self.by_output if change.difference > 0), ZERO)
+        decreases = sum((-change.difference for change in self.by_output if change.difference < 0), ZERO)
+        return min(increases, decreases)
+
+    @property
+    def moved_share_percent(self) -> Decimal | None:
+        """The share moved, as a percentage of the original total to one decimal; None for no original total."""
+        if not self.total.original.total:
+            return None
+        share = self.moved_between_outputs * 100 / self.total.original.total
+        return share.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+    @property
+    def needs_pmc_approval(self) -> bool:
+        """More than BUDGET_REVISION_PMC_SHARE_PERCENT of the original total moved between outputs,
+        compared exactly, to the cent."""
+        threshold = settings.BUDGET_REVISION_PMC_SHARE_PERCENT
+        return self.moved_between_outputs * 100 > threshold * self.total.original.total
+
+
+def revision_budget(revision: BudgetRevision) -> dict[tuple[str, str], BudgetFigures]:
+    """A revision's budget by (output code, agency code), one query: each activity's lines summed
+    by the database, its indirect cost computed per activity as `work_plan_budget` does."""
+    rate = revision.work_plan.programme.indirect_cost_rate
+    activities = (
+        BudgetRevisionLine.objects.filter(revision=revision)
+        .values_list("activity_id", "output__code", "agency__code")
+        .annotate(direct_cents=_sum_in_cents("amount"))
+        .order_by()
+    )
+    groups: dict[tuple[str, str], BudgetFigures] = defaultdict(BudgetFigures)
+    for _activity_id, output_code, agency_code, direct_cents in activities:
+        groups[(output_code or NO_OUTPUT_LABEL, agency_code)] += budget_figures(_from_cents(direct_cents), rate)
+    return dict(groups)
+
+
+def lines_changed_since(revision: BudgetRevision) -> bool:
+    """Whether the work plan's budget lines differ from those recorded at the revision."""
+
+    def lines(queryset):
+        return set(queryset.values_list("activity_id", "category_id", "source_id", "amount"))
+
+    return lines(BudgetLine.objects.filter(activity__work_plan=revision.work_plan_id)) != lines(revision.lines.all())
+
+
+def budget_comparison(work_plan: WorkPlan) -> BudgetComparison | None:
+    """The original budget against the current one; None while the plan has no original (not yet approved)."""
+    original = BudgetRevision.objects.filter(work_plan=work_plan, number=0).first()
+    if original is None:
+        return None
+    original.work_plan = work_plan
+    return _compare_budgets(original, revision_budget(original), work_plan_budget(work_plan).by_output_and_agency)
+
+
+def _compare_budgets(
+    original: BudgetRevision,
+    original_groups: dict[tuple[str, str], BudgetFigures],
+    current_groups: dict[tuple[str, str], BudgetFigures],
+) -> BudgetComparison:
+    pairs = {
+        key: (original_groups.get(key, BudgetFigures()), current_groups.get(key, BudgetFigures()))
+        for key in {*original_groups, *current_groups}
+    }
+    by_output: dict[str, list[BudgetFigures]] = defaultdict(lambda: [BudgetFigures(), BudgetFigures()])
+    by_agency: dict[str, list[BudgetFigures]] = defaultdict(lambda: [BudgetFigures(), BudgetFigures()])
+    total = [BudgetFigures(), BudgetFigures()]
+    for (output_code, agency_code), (before, now) in pairs.items():
+        for sums in (by_output[output_code], by_agency[agency_code], total):
+            sums[0] += before
+            sums[1] += now
+    return BudgetComparison(
+        original=original,
+        by_output=[BudgetChange(code, *sums) for code, sums in sorted(by_output.items(), key=_output_order)],
+        by_agency=[BudgetChange(code, *sums) for code, sums in sorted(by_agency.items())],
+        by_output_and_agency=[
+            BudgetChange(key, *sums) for key, sums in sorted(pairs.items(), key=_output_and_agency_order)
+        ],
+        total=BudgetChange("", *total),
+    )
+
+
+def activities_to_carry_over(work_plan: WorkPlan) -> QuerySet[Activity]:
+    """What the next year continues unless the coordinator picks otherwise: activities neither completed
+    nor cancelled."""
+    return work_plan.activities.exclude(status__in=[Activity.Status.COMPLETED, Activity.Status.CANCELLED])

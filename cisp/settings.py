@@ -6,6 +6,7 @@ in development mode on a SQLite file inside the project.
 
 import os
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import dj_database_url
@@ -276,6 +277,11 @@ IMPORT_EXPORT_ESCAPE_ILLEGAL_CHARS_ON_EXPORT = True
 # Between preview and confirm the upload is kept in the default file storage (MEDIA_ROOT),
 # which several app servers must share (a network volume or an object store), not in /tmp.
 IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.MediaStorage"
+
+# --- Budget revisions (issue 13) ------------------------------------------------------------------
+# A revision that moves more than this share (percent) of the original budget between JP outputs needs
+# the PMC's approval, as UNICEF's eTools separates amendments of "<= 20%" and "> 20%".
+BUDGET_REVISION_PMC_SHARE_PERCENT = Decimal(os.environ.get("BUDGET_REVISION_PMC_SHARE_PERCENT", "20"))
 
 # --- Quarterly reporting cycle (issue 14) ----------------------------------------------------------
 # A quarter's report is due this many days after the quarter ends.

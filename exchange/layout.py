@@ -15,6 +15,8 @@ from workplan.numbers import format_percent
 WORK_PLAN_SHEET = _("Work plan")
 BUDGET_LINES_SHEET = _("Budget lines")
 READ_ME_SHEET = _("Read me")
+# Written only for a work plan whose budget was revised; never read on import.
+REVISIONS_SHEET = _("Budget revisions")
 
 OUTPUT_HEADER_PREFIX = _("JP Output")
 OTHER_GROUP = _("Other")

@@ -2,7 +2,8 @@
 
 Sheets: "Work plan" (one row per activity and source of funds, grouped by JP output, amounts
 by category, Mgt support and totals as formulas so the sheet stays right while someone edits
-it), "Budget lines" (long format, for pivot tables) and "Read me". Written in openpyxl's
+it), "Budget lines" (long format, for pivot tables), "Read me", and for a revised budget "Budget
+revisions" (the original beside the current budget). Written in openpyxl's
 write-only mode: memory stays flat however long the plan.
 """
 
@@ -11,15 +12,16 @@ from decimal import Decimal
 from typing import BinaryIO
 
 from django.db.models import QuerySet
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, NamedStyle, PatternFill
 from openpyxl.utils import get_column_letter
 
-from budgets.models import BudgetCategory, BudgetLine, FundingSource
+from budgets.models import BudgetCategory, BudgetLine, BudgetRevision, FundingSource
 from budgets.money import ZERO, indirect_cost
-from budgets.selectors import INDIRECT_COST_LABEL
+from budgets.selectors import INDIRECT_COST_LABEL, NO_OUTPUT_LABEL, budget_comparison
 from exchange.cells import AMOUNT_FORMAT, LINE_HEIGHT, print_landscape_fit_to_width, wrapped_row_height
 from exchange.layout import (
     BUDGET_LINES_SHEET,
@@ -30,6 +32,7 @@ from exchange.layout import (
     OUTPUT_HEADER_PREFIX,
     QUARTER_MARK,
     READ_ME_SHEET,
+    REVISIONS_SHEET,
     TOTAL_ROW,
     TRAILING_COLUMNS,
     WORK_PLAN_SHEET,
@@ -95,6 +98,9 @@ def export_work_plan(*, work_plan: WorkPlan, stream: BinaryIO, activities: Query
     _write_work_plan_sheet(workbook, work_plan, categories, rows, amounts, selection)
     _write_budget_lines_sheet(workbook, programme.indirect_cost_rate, categories, rows, amounts)
     _write_read_me_sheet(workbook, work_plan, categories)
+    revisions = list(BudgetRevision.objects.filter(work_plan=work_plan).select_related("pmc_approved_by"))
+    if len(revisions) > 1:
+        _write_revisions_sheet(workbook, work_plan, revisions)
     workbook.save(stream)
 
 
@@ -314,3 +320,72 @@ def _write_read_me_sheet(workbook, work_plan, categories) -> None:
         line(str(heading), style=TITLE)
         for code, name in rows:
             line(code, name)
+
+
+def _write_revisions_sheet(workbook, work_plan: WorkPlan, revisions: list[BudgetRevision]) -> None:
+    """The original budget beside the current one by JP output and agency (the whole plan, whatever the
+    filters of the other sheets), then the original and each revision as recorded."""
+    sheet = workbook.create_sheet(str(REVISIONS_SHEET))
+    for letter, width in zip("ABCDEF", (12, 40, 16, 16, 16, 30), strict=True):
+        sheet.column_dimensions[letter].width = width
+    comparison = budget_comparison(work_plan)
+    sheet.append(
+        [
+            text_cell(
+                sheet,
+                _("Original and current budget of work plan year %(year)s (%(currency)s, Mgt support included)")
+                % {"year": work_plan.year, "currency": work_plan.programme.currency},
+                TITLE,
+            )
+        ]
+    )
+    sheet.append([])
+    headers = [_("JP output"), _("UN agency"), _("Original"), _("Current"), _("Difference")]
+    sheet.append([text_cell(sheet, str(label), HEADER) for label in headers])
+
+    def output_label(code: str) -> str:
+        return str(OTHER_GROUP) if code == NO_OUTPUT_LABEL else code
+
+    def figures(change, style=AMOUNT) -> list:
+        return [
+            amount_cell(sheet, value, style)
+            for value in (change.original.total, change.current.total, change.difference)
+        ]
+
+    for change in comparison.by_output_and_agency:
+        output_code, agency_code = change.key
+        sheet.append([text_value(sheet, output_label(output_code)), text_value(sheet, agency_code), *figures(change)])
+    for change in comparison.by_output:
+        sheet.append(
+            [
+                text_cell(sheet, output_label(change.key), GROUP),
+                text_cell(sheet, _("All agencies"), GROUP),
+                *figures(change, TOTAL),
+            ]
+        )
+    for change in comparison.by_agency:
+        sheet.append(
+            [text_cell(sheet, _("All outputs"), GROUP), text_cell(sheet, change.key, GROUP), *figures(change, TOTAL)]
+        )
+    sheet.append([text_cell(sheet, str(TOTAL_ROW), TOTAL), "", *figures(comparison.total, TOTAL)])
+
+    sheet.append([])
+    headers = [_("Revision"), _("Reason"), _("Date"), _("Approved by"), _("Moved between outputs"), _("PMC approval")]
+    sheet.append([text_cell(sheet, str(label), HEADER) for label in headers])
+    for revision in revisions:
+        if not revision.needs_pmc_approval:
+            pmc = _("not needed")
+        elif revision.pmc_approved_by_id is None:
+            pmc = _("needed, not yet given")
+        else:
+            pmc = _("approved by %(by)s") % {"by": revision.pmc_approved_by}
+        sheet.append(
+            [
+                text_value(sheet, _("Original") if revision.is_original else str(revision.number)),
+                text_cell(sheet, revision.reason, TEXT),
+                text_value(sheet, date_format(revision.date, "SHORT_DATE_FORMAT")),
+                text_value(sheet, revision.approved_by),
+                amount_cell(sheet, revision.moved_between_outputs),
+                text_value(sheet, pmc),
+            ]
+        )

@@ -1,6 +1,7 @@
 """The dashboard: the programme's key figures at a glance, drawn with the report's charts."""
 
 from django.db.models import Count
+from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
@@ -13,8 +14,14 @@ from workplan.numbers import format_figure
 
 
 def dashboard(request):
+    """The latest work plan year, or the one chosen (?year=N)."""
     programme = request.programme
-    work_plan = WorkPlan.objects.filter(programme=programme).order_by("-year").first()
+    work_plans = {work_plan.year: work_plan for work_plan in WorkPlan.objects.filter(programme=programme)}
+    years = sorted(work_plans)
+    chosen = request.GET.get("year", "")
+    if chosen.isdigit() and int(chosen) not in work_plans:
+        raise Http404(_("There is no work plan for this year."))
+    work_plan = work_plans.get(int(chosen) if chosen.isdigit() else max(years, default=None))
     if work_plan is None:
         return render(request, "reports/dashboard.html")
     work_plan.programme = programme
@@ -33,6 +40,7 @@ def dashboard(request):
         "reports/dashboard.html",
         {
             "work_plan": work_plan,
+            "years": years,
             **reporting_context(request, work_plan),
             "budget": budget,
             "activity_count": sum(by_status.values()),

@@ -92,9 +92,10 @@ def test_every_money_field_is_a_decimal_to_the_cent():
         for model in apps.get_models()
         if model._meta.app_label in {"workplan", "budgets"} and not model.__name__.startswith("Historical")
         for field in model._meta.get_fields()
-        if field.name in {"amount", "total", "indirect_cost", "net_funded_amount"}
+        if field.name in {"amount", "total", "indirect_cost", "net_funded_amount", "moved_between_outputs"}
     ]
-    assert len(money) == 5  # budget line, stated Mgt support, stated total, stated category, programme
+    # Budget line, stated Mgt support, stated total, stated category, programme, revision line, revision.
+    assert len(money) == 7
     for field in money:
         assert isinstance(field, models.DecimalField), field
         assert field.decimal_places == 2, field

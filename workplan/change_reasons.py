@@ -26,6 +26,10 @@ class ChangeReason(models.TextChoices):
     EXPENDITURE_REPORTED = "Expenditure reported", _("Expenditure reported")
     CORRECTED = "Corrected as the coordinator asked", _("Corrected as the coordinator asked")
     BUDGET_REVISED = "Budget revised", _("Budget revised")
+    CARRIED_OVER = (
+        "Carried over from the previous year's work plan",
+        _("Carried over from the previous year's work plan"),
+    )
     SUBMITTED = "Submitted", _("Submitted")
     ACCEPTED = "Accepted", _("Accepted")
     SENT_BACK = "Sent back", _("Sent back")

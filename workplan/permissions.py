@@ -249,3 +249,36 @@ def require_review(request) -> None:
 def require_report_approval(request) -> None:
     if not can_approve_report(request.user, request.programme):
         raise PermissionDenied(_("Only the programme's PMC members may approve the joint quarterly report."))
+
+
+# Budget revisions and the next year's work plan (budgets.services)
+
+
+def can_revise_budget(user, programme: Programme) -> bool:
+    """Recording a revision of an approved work plan's budget: coordinators."""
+    return user.is_superuser or Role.COORDINATOR in roles_in(user, programme)
+
+
+def can_plan_next_year(user, programme: Programme) -> bool:
+    """Creating the next year's work plan from a year's activities: coordinators."""
+    return user.is_superuser or Role.COORDINATOR in roles_in(user, programme)
+
+
+def can_approve_budget(user, programme: Programme) -> bool:
+    """Approving a work plan (its original budget) and the budget revisions that need the PMC: PMC members."""
+    return user.is_superuser or Role.PMC_MEMBER in roles_in(user, programme)
+
+
+def require_budget_revision(request) -> None:
+    if not can_revise_budget(request.user, request.programme):
+        raise PermissionDenied(_("Only the programme's coordinators may record budget revisions."))
+
+
+def require_next_year_planning(request) -> None:
+    if not can_plan_next_year(request.user, request.programme):
+        raise PermissionDenied(_("Only the programme's coordinators may create the next year's work plan."))
+
+
+def require_budget_approval(request) -> None:
+    if not can_approve_budget(request.user, request.programme):
+        raise PermissionDenied(_("Only the programme's PMC members may approve work plans and budget revisions."))

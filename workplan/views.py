@@ -76,6 +76,7 @@ class WorkPlanView(SingleTableMixin, FilterView):
 def activity_detail(request, pk):
     activity = get_activity(request, pk)
     progress_reports = activity.progress_reports.select_related("reported_by").order_by("quarter")
+    in_programme = Activity.objects.filter(work_plan__programme=request.programme).select_related("work_plan")
     return render(
         request,
         "workplan/activity_detail.html",
@@ -84,6 +85,9 @@ def activity_detail(request, pk):
             "progress_reports": progress_reports,
             "history": activity_history(activity),
             "may_report_progress": can_report_progress(request.user, activity),
+            # The same activity in the years before and after this one (carried over by create_next_year).
+            "continues": in_programme.filter(pk=activity.continues_id).first() if activity.continues_id else None,
+            "continued_by": in_programme.filter(continues=activity).order_by("work_plan__year"),
         },
     )
 

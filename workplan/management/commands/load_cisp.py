@@ -3,9 +3,12 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from budgets.services import record_loaded_originals
 from workplan.bulk_history import record_created_where_missing
 from workplan.change_reasons import ChangeReason, change_reason
+from workplan.models import Programme
 
+CISP_PROGRAMME_ID = "00067193"
 CISP_FIXTURES = ["cisp_programme", "cisp_workplan_year1", "cisp_indicators"]
 
 
@@ -24,3 +27,4 @@ class Command(BaseCommand):
             for model in apps.get_models():
                 if hasattr(model._meta, "simple_history_manager_attribute"):
                     record_created_where_missing(model, reason=change_reason(ChangeReason.LOADED))
+            record_loaded_originals(programme=Programme.objects.get(mptf_project_id=CISP_PROGRAMME_ID))

@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from budgets.category_sets import adopt_category_set
+from budgets.services import record_loaded_originals
 from workplan.models import Programme
 
 DEMO_PROGRAMME_ID = "DEMO0001"
@@ -19,5 +20,7 @@ class Command(BaseCommand):
         verbosity = options["verbosity"]
         with transaction.atomic():
             call_command("loaddata", "demo_programme", verbosity=verbosity)
-            adopt_category_set(programme=Programme.objects.get(mptf_project_id=DEMO_PROGRAMME_ID), set_code="undg-2012")
+            programme = Programme.objects.get(mptf_project_id=DEMO_PROGRAMME_ID)
+            adopt_category_set(programme=programme, set_code="undg-2012")
             call_command("loaddata", "demo_workplan_year1", verbosity=verbosity)
+            record_loaded_originals(programme=programme)
