@@ -1,0 +1,422 @@
+"""The programme's key figures as of a date: approved budget, funds transferred, committed and
+disbursed, and the rates between them, per agency, per JP output and for the programme.
+
+Every figure includes the indirect cost (Mgt support). For expenditure it is computed as for budgets:
+per activity, on the activity's direct amount counted up to the date, by `budgets.money.indirect_cost`;
+a group's is the sum of its activities'. The database sums each activity's lines in whole cents; the
+rest is a few additions per activity here. A constant number of queries, for one programme or many.
+
+A quarter's expenditure counts from the quarter's last day (`workplan.periods.report_period`), a
+transfer from its date. "Approved" is the current budget of the programme's approved work plans.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.db.models import Case, Count, F, Q, QuerySet, TextField, When
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from budgets.models import StatedBudget
+from budgets.money import ZERO, format_money, indirect_cost
+from budgets.selectors import NO_OUTPUT_LABEL, _from_cents, _output_order, _sum_in_cents
+from finance.models import Expenditure, Transfer
+from workplan.models import Activity, Programme, WorkPlan
+from workplan.natural_sort import natural_sort_key
+from workplan.periods import QUARTERS, report_period
+from workplan.reporting import due_date
+
+
+def percent(part: Decimal, whole: Decimal | None) -> Decimal | None:
+    """`part` as a share of `whole` in percent, one decimal rounded half-up; None where `whole` is 0."""
+    if not whole:
+        return None
+    return (part * 100 / whole).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class Spending:
+    """Committed (obligations raised, not yet paid) and disbursed (paid), indirect cost included."""
+
+    committed: Decimal = ZERO
+    disbursed: Decimal = ZERO
+
+    def __add__(self, other: "Spending") -> "Spending":
+        return Spending(self.committed + other.committed, self.disbursed + other.disbursed)
+
+    @property
+    def used(self) -> Decimal:
+        return self.committed + self.disbursed
+
+
+def spending_of(committed_direct: Decimal, disbursed_direct: Decimal, rate: Decimal) -> Spending:
+    """One activity's spending from its direct amounts: the indirect cost added per activity."""
+    return Spending(
+        committed_direct + indirect_cost(committed_direct, rate),
+        disbursed_direct + indirect_cost(disbursed_direct, rate),
+    )
+
+
+@dataclass(frozen=True)
+class KeyFigures:
+    """`transferred` is None for a JP output: the fund transfers to agencies, not to outputs."""
+
+    approved: Decimal = ZERO
+    transferred: Decimal | None = ZERO
+    committed: Decimal = ZERO
+    disbursed: Decimal = ZERO
+
+    @property
+    def delivery_rate(self) -> Decimal | None:
+        """Disbursed as a share of the funds transferred."""
+        return percent(self.disbursed, self.transferred)
+
+    @property
+    def budget_use(self) -> Decimal | None:
+        """Disbursed as a share of the approved budget."""
+        return percent(self.disbursed, self.approved)
+
+
+@dataclass(frozen=True)
+class ApprovedPlan:
+    """An approved work plan's budget as its activities add up, and the TOTAL row printed on it."""
+
+    year: int
+    listed: Decimal
+    stated: Decimal | None
+
+    @property
+    def difference(self) -> Decimal | None:
+        """Stated minus listed: what the printed plan holds beyond its listed activities."""
+        return None if self.stated is None else self.stated - self.listed
+
+
+@dataclass(frozen=True)
+class TrancheReadiness:
+    """Committed and disbursed on the current year's activities as a share of the funds transferred for
+    that year (the latest work plan year with transfers by the date), against the threshold the fund sets
+    for releasing the next tranche."""
+
+    year: int
+    transferred: Decimal
+    spending: Spending
+    threshold: Decimal
+
+    @property
+    def share(self) -> Decimal | None:
+        return percent(self.spending.used, self.transferred)
+
+    @property
+    def ready(self) -> bool:
+        return self.share is not None and self.share >= self.threshold
+
+
+@dataclass(frozen=True)
+class ProgrammeKeyFigures:
+    programme: Programme
+    as_of: date
+    by_agency: dict[str, KeyFigures]
+    by_output: dict[str, KeyFigures]
+    total: KeyFigures
+    approved_plans: list[ApprovedPlan]
+    readiness: TrancheReadiness | None
+    # Whether any transfer or expenditure counted is made up for the demo.
+    illustrative: bool
+
+
+@dataclass
+class _ActivityMoney:
+    """One activity's figures as the queries give them, in direct amounts."""
+
+    code: str
+    agency: str
+    output: str
+    work_plan_id: int
+    status: str
+    budget_direct: Decimal
+    committed_direct: Decimal = ZERO
+    disbursed_direct: Decimal = ZERO
+
+
+@dataclass
+class _ProgrammeMoney:
+    """What the queries read for one programme, before it is added up."""
+
+    programme: Programme
+    work_plans: dict[int, WorkPlan] = field(default_factory=dict)
+    activities: dict[int, _ActivityMoney] = field(default_factory=dict)
+    # (agency code, work plan id) -> transferred up to the date
+    transfers: dict[tuple[str, int], Decimal] = field(default_factory=dict)
+    stated: dict[int, Decimal] = field(default_factory=dict)
+    illustrative: bool = False
+
+
+def tranche_threshold() -> Decimal:
+    return Decimal(settings.FINANCE_TRANCHE_THRESHOLD_PERCENT)
+
+
+def last_quarter_ended(work_plan: WorkPlan, as_of: date) -> int:
+    """The last quarter of the work plan year that had ended on `as_of` (its last day included): 0 for none."""
+    return max((q for q in QUARTERS if report_period(work_plan, q).end <= as_of), default=0)
+
+
+def counted_by(work_plans: list[WorkPlan], as_of: date) -> Q:
+    """Expenditure rows counted on `as_of`: those of quarters that had ended."""
+    condition = Q(pk__in=[])
+    for work_plan in work_plans:
+        ended = last_quarter_ended(work_plan, as_of)
+        if ended:
+            condition |= Q(activity__work_plan=work_plan.pk, quarter__lte=ended)
+    return condition
+
+
+def _read(programmes: list[Programme], as_of: date) -> dict[int, _ProgrammeMoney]:
+    """Five queries whatever the number of programmes, years and activities."""
+    money = {programme.pk: _ProgrammeMoney(programme) for programme in programmes}
+    work_plans = list(WorkPlan.objects.filter(programme__in=money).order_by("programme_id", "year"))
+    for work_plan in work_plans:
+        work_plan.programme = money[work_plan.programme_id].programme
+        money[work_plan.programme_id].work_plans[work_plan.pk] = work_plan
+    programme_of_plan = {work_plan.pk: work_plan.programme_id for work_plan in work_plans}
+
+    activities: dict[int, _ActivityMoney] = {}
+    for pk, work_plan_id, code, agency, output, status, direct_cents in (
+        Activity.objects.filter(work_plan__in=programme_of_plan)
+        # Named by its code, or by its title where it has none (under "Other").
+        .annotate(label=Case(When(code="", then=F("title")), default=F("code"), output_field=TextField()))
+        .values_list("pk", "work_plan_id", "label", "agency__code", "output__code", "status")
+        .annotate(direct_cents=_sum_in_cents("budget_lines__amount"))
+        .order_by()
+    ):
+        activities[pk] = money[programme_of_plan[work_plan_id]].activities[pk] = _ActivityMoney(
+            code=code,
+            agency=agency,
+            output=output or NO_OUTPUT_LABEL,
+            work_plan_id=work_plan_id,
+            status=status,
+            budget_direct=_from_cents(direct_cents),
+        )
+
+    spent = (
+        Expenditure.objects.filter(counted_by(work_plans, as_of))
+        .values_list("activity_id")
+        .annotate(
+            committed_cents=_sum_in_cents("committed"),
+            disbursed_cents=_sum_in_cents("disbursed"),
+            illustrative=Count("pk", filter=Q(illustrative=True)),
+        )
+        .order_by()
+    )
+    for activity_id, committed_cents, disbursed_cents, illustrative in spent:
+        activity = activities[activity_id]
+        activity.committed_direct = _from_cents(committed_cents)
+        activity.disbursed_direct = _from_cents(disbursed_cents)
+        if illustrative:
+            money[programme_of_plan[activity.work_plan_id]].illustrative = True
+
+    for programme_id, work_plan_id, agency, cents, illustrative in (
+        Transfer.objects.filter(programme__in=money, date__lte=as_of)
+        .values_list("programme_id", "work_plan_id", "agency__code")
+        .annotate(cents=_sum_in_cents("amount"), illustrative=Count("pk", filter=Q(illustrative=True)))
+        .order_by()
+    ):
+        money[programme_id].transfers[agency, work_plan_id] = _from_cents(cents)
+        money[programme_id].illustrative |= bool(illustrative)
+
+    for work_plan_id, total in StatedBudget.objects.filter(work_plan__in=programme_of_plan).values_list(
+        "work_plan_id", "total"
+    ):
+        money[programme_of_plan[work_plan_id]].stated[work_plan_id] = total
+    return money
+
+
+def _add_up(money: _ProgrammeMoney, as_of: date) -> ProgrammeKeyFigures:
+    rate = money.programme.indirect_cost_rate
+    approved_plan_ids = {pk for pk, plan in money.work_plans.items() if plan.status == WorkPlan.Status.APPROVED}
+    approved_by_agency: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    approved_by_output: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    listed_by_plan: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    spent_by_agency: dict[str, Spending] = defaultdict(Spending)
+    spent_by_output: dict[str, Spending] = defaultdict(Spending)
+    spent_by_plan: dict[int, Spending] = defaultdict(Spending)
+    for activity in money.activities.values():
+        if activity.work_plan_id in approved_plan_ids:
+            budget = activity.budget_direct + indirect_cost(activity.budget_direct, rate)
+            approved_by_agency[activity.agency] += budget
+            approved_by_output[activity.output] += budget
+            listed_by_plan[activity.work_plan_id] += budget
+        if activity.committed_direct or activity.disbursed_direct:
+            spending = spending_of(activity.committed_direct, activity.disbursed_direct, rate)
+            spent_by_agency[activity.agency] += spending
+            spent_by_output[activity.output] += spending
+            spent_by_plan[activity.work_plan_id] += spending
+
+    transferred_by_agency: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    transferred_by_plan: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    for (agency, work_plan_id), amount in money.transfers.items():
+        transferred_by_agency[agency] += amount
+        transferred_by_plan[work_plan_id] += amount
+
+    agencies = sorted({*approved_by_agency, *spent_by_agency, *transferred_by_agency})
+    by_agency = {
+        agency: KeyFigures(
+            approved=approved_by_agency[agency],
+            transferred=transferred_by_agency[agency],
+            committed=spent_by_agency[agency].committed,
+            disbursed=spent_by_agency[agency].disbursed,
+        )
+        for agency in agencies
+    }
+    outputs = sorted({*approved_by_output, *spent_by_output}, key=lambda code: _output_order((code, None)))
+    by_output = {
+        output: KeyFigures(
+            approved=approved_by_output[output],
+            transferred=None,
+            committed=spent_by_output[output].committed,
+            disbursed=spent_by_output[output].disbursed,
+        )
+        for output in outputs
+    }
+    total = KeyFigures(
+        approved=sum((figures.approved for figures in by_agency.values()), ZERO),
+        transferred=sum((figures.transferred for figures in by_agency.values()), ZERO),
+        committed=sum((figures.committed for figures in by_agency.values()), ZERO),
+        disbursed=sum((figures.disbursed for figures in by_agency.values()), ZERO),
+    )
+
+    readiness = None
+    funded_plans = [plan for pk, plan in money.work_plans.items() if pk in transferred_by_plan]
+    if funded_plans:
+        current = max(funded_plans, key=lambda plan: plan.year)
+        readiness = TrancheReadiness(
+            year=current.year,
+            transferred=transferred_by_plan[current.pk],
+            spending=spent_by_plan[current.pk],
+            threshold=tranche_threshold(),
+        )
+    return ProgrammeKeyFigures(
+        programme=money.programme,
+        as_of=as_of,
+        by_agency=by_agency,
+        by_output=by_output,
+        total=total,
+        approved_plans=[
+            ApprovedPlan(year=plan.year, listed=listed_by_plan[pk], stated=money.stated.get(pk))
+            for pk, plan in money.work_plans.items()
+            if pk in approved_plan_ids
+        ],
+        readiness=readiness,
+        illustrative=money.illustrative,
+    )
+
+
+def portfolio_key_figures(
+    programmes: list[Programme] | QuerySet[Programme], as_of: date
+) -> dict[int, ProgrammeKeyFigures]:
+    """Each programme's key figures by its primary key: five queries however many there are."""
+    return {pk: _add_up(money, as_of) for pk, money in _read(list(programmes), as_of).items()}
+
+
+def key_figures(programme: Programme, as_of: date) -> ProgrammeKeyFigures:
+    return _add_up(_read([programme], as_of)[programme.pk], as_of)
+
+
+@dataclass(frozen=True)
+class FinanceWarning:
+    kind: str  # one of WARNING_KINDS
+    message: str
+
+
+WARNING_KINDS = ("over_budget", "over_received", "cancelled", "quarter_not_ended", "not_reported")
+
+
+def key_figures_and_warnings(programme: Programme, as_of: date) -> tuple[ProgrammeKeyFigures, list[FinanceWarning]]:
+    """The key figures and what in them needs looking at, each warning naming its record: seven queries."""
+    money = _read([programme], as_of)[programme.pk]
+    figures = _add_up(money, as_of)
+    return figures, [*_activity_warnings(money), *_agency_warnings(figures), *_calendar_warnings(money, as_of)]
+
+
+def _activity_warnings(money: _ProgrammeMoney) -> list[FinanceWarning]:
+    rate = money.programme.indirect_cost_rate
+    warnings = []
+    for activity in sorted(money.activities.values(), key=lambda activity: natural_sort_key(activity.code)):
+        if not (activity.committed_direct or activity.disbursed_direct):
+            continue
+        names = {"code": activity.code, "agency": activity.agency}
+        spending = spending_of(activity.committed_direct, activity.disbursed_direct, rate)
+        budget = activity.budget_direct + indirect_cost(activity.budget_direct, rate)
+        if spending.disbursed > budget:
+            message = _("Activity %(code)s (%(agency)s): disbursed %(disbursed)s, above its budget of %(budget)s.")
+            names |= {"disbursed": format_money(spending.disbursed), "budget": format_money(budget)}
+            warnings.append(FinanceWarning("over_budget", message % names))
+        if activity.status == Activity.Status.CANCELLED:
+            message = _("Activity %(code)s (%(agency)s) is cancelled, yet %(amount)s was committed or disbursed on it.")
+            warnings.append(FinanceWarning("cancelled", message % {**names, "amount": format_money(spending.used)}))
+    return warnings
+
+
+def _agency_warnings(figures: ProgrammeKeyFigures) -> list[FinanceWarning]:
+    message = _("%(agency)s: disbursed %(disbursed)s, above the %(transferred)s it received.")
+    return [
+        FinanceWarning(
+            "over_received",
+            message
+            % {
+                "agency": agency,
+                "disbursed": format_money(agency_figures.disbursed),
+                "transferred": format_money(agency_figures.transferred),
+            },
+        )
+        for agency, agency_figures in figures.by_agency.items()
+        if agency_figures.disbursed > agency_figures.transferred
+    ]
+
+
+def _calendar_warnings(money: _ProgrammeMoney, as_of: date) -> list[FinanceWarning]:
+    """Expenditure reported for a quarter still running on `as_of`, and quarters whose report is past
+    due (`workplan.reporting.due_date`) with nothing reported by an agency with activities in the year:
+    two queries."""
+    work_plans = list(money.work_plans.values())
+    warnings = []
+    early = (
+        Expenditure.objects.filter(activity__work_plan__in=work_plans)
+        .exclude(counted_by(work_plans, as_of))
+        .filter(Q(committed__gt=0) | Q(disbursed__gt=0))
+        .values_list("activity_id", "quarter")
+        .distinct()
+    )
+    message = _(
+        "Activity %(code)s (%(agency)s): expenditure reported for year %(year)s Q%(quarter)s, which ends on %(end)s."
+    )
+    for activity_id, quarter in sorted(
+        early, key=lambda row: (natural_sort_key(money.activities[row[0]].code), row[1])
+    ):
+        activity = money.activities[activity_id]
+        work_plan = money.work_plans[activity.work_plan_id]
+        names = {"code": activity.code, "agency": activity.agency, "year": work_plan.year, "quarter": quarter}
+        end = date_format(report_period(work_plan, quarter).end)
+        warnings.append(FinanceWarning("quarter_not_ended", message % {**names, "end": end}))
+
+    reported = set(
+        Expenditure.objects.filter(activity__work_plan__in=work_plans)
+        .values_list("activity__work_plan_id", "activity__agency__code", "quarter")
+        .distinct()
+    )
+    agencies_by_plan: dict[int, set[str]] = defaultdict(set)
+    for activity in money.activities.values():
+        agencies_by_plan[activity.work_plan_id].add(activity.agency)
+    message = _("%(agency)s reported no expenditure for year %(year)s Q%(quarter)s, which ended on %(end)s.")
+    for work_plan in work_plans:
+        for quarter in QUARTERS:
+            if due_date(work_plan, quarter) >= as_of:
+                continue
+            end = date_format(report_period(work_plan, quarter).end)
+            for agency in sorted(agencies_by_plan[work_plan.pk]):
+                if (work_plan.pk, agency, quarter) not in reported:
+                    names = {"agency": agency, "year": work_plan.year, "quarter": quarter, "end": end}
+                    warnings.append(FinanceWarning("not_reported", message % names))
+    return warnings
