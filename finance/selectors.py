@@ -398,7 +398,7 @@ def _calendar_warnings(money: _ProgrammeMoney, as_of: date) -> list[FinanceWarni
         activity = money.activities[activity_id]
         work_plan = money.work_plans[activity.work_plan_id]
         names = {"code": activity.code, "agency": activity.agency, "year": work_plan.year, "quarter": quarter}
-        end = date_format(report_period(work_plan, quarter).end)
+        end = date_format(report_period(work_plan, quarter).end, "SHORT_DATE_FORMAT")
         warnings.append(FinanceWarning("quarter_not_ended", message % {**names, "end": end}))
 
     reported = set(
@@ -414,7 +414,7 @@ def _calendar_warnings(money: _ProgrammeMoney, as_of: date) -> list[FinanceWarni
         for quarter in QUARTERS:
             if due_date(work_plan, quarter) >= as_of:
                 continue
-            end = date_format(report_period(work_plan, quarter).end)
+            end = date_format(report_period(work_plan, quarter).end, "SHORT_DATE_FORMAT")
             for agency in sorted(agencies_by_plan[work_plan.pk]):
                 if (work_plan.pk, agency, quarter) not in reported:
                     names = {"agency": agency, "year": work_plan.year, "quarter": quarter, "end": end}
