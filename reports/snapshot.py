@@ -12,6 +12,7 @@ from django.db import models
 from django.utils.functional import Promise
 
 from budgets.selectors import BudgetFigures, WorkPlanBudget
+from finance.selectors import ReportSpending, Spending, SpendingRow
 from reports.selectors import (
     ActivityRow,
     ActivitySection,
@@ -36,7 +37,10 @@ CLASSES = {
         OutputGroup,
         QuarterlyReport,
         ReportPeriod,
+        ReportSpending,
         ResultFigures,
+        Spending,
+        SpendingRow,
         WorkPlanBudget,
     )
 }
