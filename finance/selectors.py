@@ -16,12 +16,13 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
-from django.db.models import Case, Count, F, Q, QuerySet, TextField, When
+from django.db.models import Case, Count, DecimalField, Expression, F, Q, QuerySet, Sum, TextField, Value, When
+from django.db.models.functions import Coalesce
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from budgets.models import StatedBudget
-from budgets.money import ZERO, format_money, indirect_cost
+from budgets.money import ZERO, format_money, indirect_cost, indirect_cost_in_cents
 from budgets.selectors import NO_OUTPUT_LABEL, WorkPlanBudget, _from_cents, _output_order, _sum_in_cents
 from finance.models import Expenditure, Transfer
 from workplan.models import Activity, Programme, WorkPlan
@@ -127,18 +128,25 @@ class ProgrammeKeyFigures:
     illustrative: bool
 
 
-@dataclass
+@dataclass(slots=True)
 class _ActivityMoney:
-    """One activity's figures as the queries give them, in direct amounts."""
+    """One activity's figures as the queries give them: whole cents, the indirect cost apart."""
 
     code: str
     agency: str
     output: str
     work_plan_id: int
     status: str
-    budget_direct: Decimal
-    committed_direct: Decimal = ZERO
-    disbursed_direct: Decimal = ZERO
+    budget: int
+    budget_indirect: int
+    committed: int = 0
+    committed_indirect: int = 0
+    disbursed: int = 0
+    disbursed_indirect: int = 0
+
+    @property
+    def spent(self) -> bool:
+        return bool(self.committed or self.disbursed)
 
 
 @dataclass
@@ -148,8 +156,8 @@ class _ProgrammeMoney:
     programme: Programme
     work_plans: dict[int, WorkPlan] = field(default_factory=dict)
     activities: dict[int, _ActivityMoney] = field(default_factory=dict)
-    # (agency code, work plan id) -> transferred up to the date
-    transfers: dict[tuple[str, int], Decimal] = field(default_factory=dict)
+    # (agency code, work plan id) -> cents transferred up to the date
+    transfers: dict[tuple[str, int], int] = field(default_factory=dict)
     stated: dict[int, Decimal] = field(default_factory=dict)
     illustrative: bool = False
 
@@ -165,16 +173,35 @@ def last_quarter_ended(work_plan: WorkPlan, as_of: date) -> int:
 
 def counted_by(work_plans: list[WorkPlan], as_of: date) -> Q:
     """Expenditure rows counted on `as_of`: those of quarters that had ended."""
-    condition = Q(pk__in=[])
+    plans_by_quarter: dict[int, list[int]] = defaultdict(list)
     for work_plan in work_plans:
-        ended = last_quarter_ended(work_plan, as_of)
+        plans_by_quarter[last_quarter_ended(work_plan, as_of)].append(work_plan.pk)
+    condition = Q(pk__in=[])
+    for ended, plans in plans_by_quarter.items():
         if ended:
-            condition |= Q(activity__work_plan=work_plan.pk, quarter__lte=ended)
+            condition |= Q(activity__work_plan__in=plans, quarter__lte=ended)
     return condition
 
 
+def _with_indirect_cost(amount_field: str, rate: Expression) -> tuple[Sum, Expression]:
+    """An activity's amount in whole cents and its indirect cost, both summed by the database."""
+    cents = _sum_in_cents(amount_field)
+    return cents, indirect_cost_in_cents(Coalesce(cents, 0), rate)
+
+
+def _rate_by_work_plan(work_plan_field: str, work_plans: list[WorkPlan]) -> Case:
+    """Each work plan's indirect cost rate, its programme's, as a constant of the query: one case per rate
+    (programmes mostly share one), so that the database need not join the programme for it."""
+    plans_by_rate: dict[Decimal, list[int]] = defaultdict(list)
+    for work_plan in work_plans:
+        plans_by_rate[work_plan.programme.indirect_cost_rate].append(work_plan.pk)
+    cases = [When(**{f"{work_plan_field}__in": plans}, then=Value(rate)) for rate, plans in plans_by_rate.items()]
+    return Case(*cases, default=Value(ZERO), output_field=DecimalField(max_digits=5, decimal_places=4))
+
+
 def _read(programmes: list[Programme], as_of: date) -> dict[int, _ProgrammeMoney]:
-    """Five queries whatever the number of programmes, years and activities."""
+    """Five queries whatever the number of programmes, years and activities. The database adds up each
+    activity's lines and takes their indirect cost; a few integer additions per activity are left."""
     money = {programme.pk: _ProgrammeMoney(programme) for programme in programmes}
     work_plans = list(WorkPlan.objects.filter(programme__in=money).order_by("programme_id", "year"))
     for work_plan in work_plans:
@@ -183,12 +210,13 @@ def _read(programmes: list[Programme], as_of: date) -> dict[int, _ProgrammeMoney
     programme_of_plan = {work_plan.pk: work_plan.programme_id for work_plan in work_plans}
 
     activities: dict[int, _ActivityMoney] = {}
-    for pk, work_plan_id, code, agency, output, status, direct_cents in (
+    budget, budget_indirect = _with_indirect_cost("budget_lines__amount", _rate_by_work_plan("work_plan", work_plans))
+    for pk, work_plan_id, code, agency, output, status, direct_cents, indirect_cents in (
         Activity.objects.filter(work_plan__in=programme_of_plan)
         # Named by its code, or by its title where it has none (under "Other").
         .annotate(label=Case(When(code="", then=F("title")), default=F("code"), output_field=TextField()))
         .values_list("pk", "work_plan_id", "label", "agency__code", "output__code", "status")
-        .annotate(direct_cents=_sum_in_cents("budget_lines__amount"))
+        .annotate(direct_cents=budget, indirect_cents=budget_indirect)
         .order_by()
     ):
         activities[pk] = money[programme_of_plan[work_plan_id]].activities[pk] = _ActivityMoney(
@@ -197,33 +225,38 @@ def _read(programmes: list[Programme], as_of: date) -> dict[int, _ProgrammeMoney
             output=output or NO_OUTPUT_LABEL,
             work_plan_id=work_plan_id,
             status=status,
-            budget_direct=_from_cents(direct_cents),
+            budget=direct_cents or 0,
+            budget_indirect=indirect_cents,
         )
 
+    rate = _rate_by_work_plan("activity__work_plan", work_plans)
+    committed, committed_indirect = _with_indirect_cost("committed", rate)
+    disbursed, disbursed_indirect = _with_indirect_cost("disbursed", rate)
     spent = (
         Expenditure.objects.filter(counted_by(work_plans, as_of))
         .values_list("activity_id")
         .annotate(
-            committed_cents=_sum_in_cents("committed"),
-            disbursed_cents=_sum_in_cents("disbursed"),
-            illustrative=Count("pk", filter=Q(illustrative=True)),
+            committed_cents=committed,
+            committed_indirect_cents=committed_indirect,
+            disbursed_cents=disbursed,
+            disbursed_indirect_cents=disbursed_indirect,
+            made_up=Count("pk", filter=Q(illustrative=True)),
         )
         .order_by()
     )
-    for activity_id, committed_cents, disbursed_cents, illustrative in spent:
+    for activity_id, *amounts, illustrative in spent:
         activity = activities[activity_id]
-        activity.committed_direct = _from_cents(committed_cents)
-        activity.disbursed_direct = _from_cents(disbursed_cents)
+        (activity.committed, activity.committed_indirect, activity.disbursed, activity.disbursed_indirect) = amounts
         if illustrative:
             money[programme_of_plan[activity.work_plan_id]].illustrative = True
 
     for programme_id, work_plan_id, agency, cents, illustrative in (
         Transfer.objects.filter(programme__in=money, date__lte=as_of)
         .values_list("programme_id", "work_plan_id", "agency__code")
-        .annotate(cents=_sum_in_cents("amount"), illustrative=Count("pk", filter=Q(illustrative=True)))
+        .annotate(cents=_sum_in_cents("amount"), made_up=Count("pk", filter=Q(illustrative=True)))
         .order_by()
     ):
-        money[programme_id].transfers[agency, work_plan_id] = _from_cents(cents)
+        money[programme_id].transfers[agency, work_plan_id] = cents
         money[programme_id].illustrative |= bool(illustrative)
 
     for work_plan_id, total in StatedBudget.objects.filter(work_plan__in=programme_of_plan).values_list(
@@ -233,78 +266,73 @@ def _read(programmes: list[Programme], as_of: date) -> dict[int, _ProgrammeMoney
     return money
 
 
+class _Cents:
+    """Running sums in whole cents for a group of activities: approved, transferred, committed and
+    disbursed, indirect cost included."""
+
+    __slots__ = ("approved", "committed", "disbursed", "transferred")
+
+    def __init__(self):
+        self.approved = self.transferred = self.committed = self.disbursed = 0
+
+    def key_figures(self, *, with_transfers: bool = True) -> KeyFigures:
+        return KeyFigures(
+            approved=_from_cents(self.approved),
+            transferred=_from_cents(self.transferred) if with_transfers else None,
+            committed=_from_cents(self.committed),
+            disbursed=_from_cents(self.disbursed),
+        )
+
+
 def _add_up(money: _ProgrammeMoney, as_of: date) -> ProgrammeKeyFigures:
-    rate = money.programme.indirect_cost_rate
     approved_plan_ids = {pk for pk, plan in money.work_plans.items() if plan.status == WorkPlan.Status.APPROVED}
-    approved_by_agency: dict[str, Decimal] = defaultdict(lambda: ZERO)
-    approved_by_output: dict[str, Decimal] = defaultdict(lambda: ZERO)
-    listed_by_plan: dict[int, Decimal] = defaultdict(lambda: ZERO)
-    spent_by_agency: dict[str, Spending] = defaultdict(Spending)
-    spent_by_output: dict[str, Spending] = defaultdict(Spending)
-    spent_by_plan: dict[int, Spending] = defaultdict(Spending)
+    by_agency: dict[str, _Cents] = defaultdict(_Cents)
+    by_output: dict[str, _Cents] = defaultdict(_Cents)
+    by_plan: dict[int, _Cents] = defaultdict(_Cents)
     for activity in money.activities.values():
+        groups = (by_agency[activity.agency], by_output[activity.output], by_plan[activity.work_plan_id])
         if activity.work_plan_id in approved_plan_ids:
-            budget = activity.budget_direct + indirect_cost(activity.budget_direct, rate)
-            approved_by_agency[activity.agency] += budget
-            approved_by_output[activity.output] += budget
-            listed_by_plan[activity.work_plan_id] += budget
-        if activity.committed_direct or activity.disbursed_direct:
-            spending = spending_of(activity.committed_direct, activity.disbursed_direct, rate)
-            spent_by_agency[activity.agency] += spending
-            spent_by_output[activity.output] += spending
-            spent_by_plan[activity.work_plan_id] += spending
+            approved = activity.budget + activity.budget_indirect
+            for group in groups:
+                group.approved += approved
+        if activity.spent:
+            committed = activity.committed + activity.committed_indirect
+            disbursed = activity.disbursed + activity.disbursed_indirect
+            for group in groups:
+                group.committed += committed
+                group.disbursed += disbursed
+    for (agency, work_plan_id), cents in money.transfers.items():
+        by_agency[agency].transferred += cents
+        by_plan[work_plan_id].transferred += cents
 
-    transferred_by_agency: dict[str, Decimal] = defaultdict(lambda: ZERO)
-    transferred_by_plan: dict[int, Decimal] = defaultdict(lambda: ZERO)
-    for (agency, work_plan_id), amount in money.transfers.items():
-        transferred_by_agency[agency] += amount
-        transferred_by_plan[work_plan_id] += amount
-
-    agencies = sorted({*approved_by_agency, *spent_by_agency, *transferred_by_agency})
-    by_agency = {
-        agency: KeyFigures(
-            approved=approved_by_agency[agency],
-            transferred=transferred_by_agency[agency],
-            committed=spent_by_agency[agency].committed,
-            disbursed=spent_by_agency[agency].disbursed,
-        )
-        for agency in agencies
-    }
-    outputs = sorted({*approved_by_output, *spent_by_output}, key=lambda code: _output_order((code, None)))
-    by_output = {
-        output: KeyFigures(
-            approved=approved_by_output[output],
-            transferred=None,
-            committed=spent_by_output[output].committed,
-            disbursed=spent_by_output[output].disbursed,
-        )
-        for output in outputs
-    }
-    total = KeyFigures(
-        approved=sum((figures.approved for figures in by_agency.values()), ZERO),
-        transferred=sum((figures.transferred for figures in by_agency.values()), ZERO),
-        committed=sum((figures.committed for figures in by_agency.values()), ZERO),
-        disbursed=sum((figures.disbursed for figures in by_agency.values()), ZERO),
-    )
+    total = _Cents()
+    for group in by_agency.values():
+        total.approved += group.approved
+        total.transferred += group.transferred
+        total.committed += group.committed
+        total.disbursed += group.disbursed
 
     readiness = None
-    funded_plans = [plan for pk, plan in money.work_plans.items() if pk in transferred_by_plan]
+    funded_plans = [plan for pk, plan in money.work_plans.items() if by_plan[pk].transferred]
     if funded_plans:
-        current = max(funded_plans, key=lambda plan: plan.year)
+        current = by_plan[max(funded_plans, key=lambda plan: plan.year).pk]
         readiness = TrancheReadiness(
-            year=current.year,
-            transferred=transferred_by_plan[current.pk],
-            spending=spent_by_plan[current.pk],
+            year=max(plan.year for plan in funded_plans),
+            transferred=_from_cents(current.transferred),
+            spending=Spending(_from_cents(current.committed), _from_cents(current.disbursed)),
             threshold=tranche_threshold(),
         )
     return ProgrammeKeyFigures(
         programme=money.programme,
         as_of=as_of,
-        by_agency=by_agency,
-        by_output=by_output,
-        total=total,
+        by_agency={agency: by_agency[agency].key_figures() for agency in sorted(by_agency)},
+        by_output={
+            output: by_output[output].key_figures(with_transfers=False)
+            for output in sorted(by_output, key=lambda code: _output_order((code, None)))
+        },
+        total=total.key_figures(),
         approved_plans=[
-            ApprovedPlan(year=plan.year, listed=listed_by_plan[pk], stated=money.stated.get(pk))
+            ApprovedPlan(year=plan.year, listed=_from_cents(by_plan[pk].approved), stated=money.stated.get(pk))
             for pk, plan in money.work_plans.items()
             if pk in approved_plan_ids
         ],
@@ -345,21 +373,21 @@ def finance_warnings(programme: Programme, as_of: date) -> list[FinanceWarning]:
 
 
 def _activity_warnings(money: _ProgrammeMoney) -> list[FinanceWarning]:
-    rate = money.programme.indirect_cost_rate
     warnings = []
     for activity in sorted(money.activities.values(), key=lambda activity: natural_sort_key(activity.code)):
-        if not (activity.committed_direct or activity.disbursed_direct):
+        if not activity.spent:
             continue
         names = {"code": activity.code, "agency": activity.agency}
-        spending = spending_of(activity.committed_direct, activity.disbursed_direct, rate)
-        budget = activity.budget_direct + indirect_cost(activity.budget_direct, rate)
-        if spending.disbursed > budget:
+        disbursed = _from_cents(activity.disbursed + activity.disbursed_indirect)
+        budget = _from_cents(activity.budget + activity.budget_indirect)
+        if disbursed > budget:
             message = _("Activity %(code)s (%(agency)s): disbursed %(disbursed)s, above its budget of %(budget)s.")
-            names |= {"disbursed": format_money(spending.disbursed), "budget": format_money(budget)}
+            names |= {"disbursed": format_money(disbursed), "budget": format_money(budget)}
             warnings.append(FinanceWarning("over_budget", message % names))
         if activity.status == Activity.Status.CANCELLED:
+            used = _from_cents(activity.committed + activity.committed_indirect) + disbursed
             message = _("Activity %(code)s (%(agency)s) is cancelled, yet %(amount)s was committed or disbursed on it.")
-            warnings.append(FinanceWarning("cancelled", message % {**names, "amount": format_money(spending.used)}))
+            warnings.append(FinanceWarning("cancelled", message % {**names, "amount": format_money(used)}))
     return warnings
 
 
@@ -467,7 +495,7 @@ def work_plan_spending(work_plan: WorkPlan, quarter: int, budget: WorkPlanBudget
             disbursed_cents=_sum_in_cents("disbursed"),
             quarter_committed_cents=_sum_in_cents("committed", filter=in_quarter),
             quarter_disbursed_cents=_sum_in_cents("disbursed", filter=in_quarter),
-            illustrative=Count("pk", filter=Q(illustrative=True)),
+            made_up=Count("pk", filter=Q(illustrative=True)),
         )
         .values_list(
             "output",
@@ -476,7 +504,7 @@ def work_plan_spending(work_plan: WorkPlan, quarter: int, budget: WorkPlanBudget
             "disbursed_cents",
             "quarter_committed_cents",
             "quarter_disbursed_cents",
-            "illustrative",
+            "made_up",
         )
         .order_by()
     )
