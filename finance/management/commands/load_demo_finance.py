@@ -12,16 +12,19 @@ from workplan.models import Activity, Agency, Programme, WorkPlan
 from workplan.periods import year_bounds
 
 DEMO_FINANCE_PROGRAMMES = ("00067193", "DEMO0001")
-# Shares of an activity's direct budget committed and disbursed in Q1 and Q2: made up, as all of this is.
+# The first tranche: this share of each agency's budget of the year. Made up, as all of this is.
+DEMO_TRANCHE = Decimal("0.80")
+# Shares of an activity's direct budget committed and disbursed in Q1 and Q2.
 DEMO_SPENDING = {1: (Decimal("0.10"), Decimal("0.30")), 2: (Decimal("0.05"), Decimal("0.25"))}
 
 
 class Command(BaseCommand):
     help = (
-        "Load ILLUSTRATIVE transfers and expenditure for the demo (CISP and the made-up demo programme): each "
-        "agency's first-year budget transferred, within the net funded amount, and expenditure for Q1 and Q2 of "
-        "two activities in three. Every row is flagged illustrative and every page counting one says so. The "
-        "programme's sources give no such figures: load_cisp never loads these. Running it again changes nothing."
+        "Load ILLUSTRATIVE transfers and expenditure for the demo (CISP and the made-up demo programme): four "
+        "fifths of each agency's first-year budget transferred, within the net funded amount, and expenditure "
+        "for Q1 and Q2 of two activities in three. Every row is flagged illustrative and every page counting one "
+        "says so. The programme's sources give no such figures: load_cisp never loads these. Running it again "
+        "changes nothing."
     )
 
     def add_arguments(self, parser):
@@ -50,13 +53,13 @@ class Command(BaseCommand):
 
     @staticmethod
     def _transfers(work_plan: WorkPlan) -> int:
-        """Each agency's budget of the year, on the year's first days, within the net funded amount."""
+        """A tranche of each agency's budget of the year, on the year's first days, within the net funded amount."""
         programme = work_plan.programme
         start, _end = year_bounds(work_plan)
         remaining = programme.net_funded_amount
         count = 0
         for day, (agency_code, figures) in enumerate(work_plan_budget(work_plan).by_agency.items()):
-            amount = min(figures.total, remaining)
+            amount = min(round_to_cent(figures.total * DEMO_TRANCHE), remaining)
             if amount <= ZERO:
                 break
             remaining -= amount
