@@ -16,7 +16,9 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
-from django.db.models import Case, Count, DecimalField, Expression, F, Q, QuerySet, Sum, TextField, Value, When
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
+from django.db.models import Case, Count, DecimalField, Expression, F, Max, Q, QuerySet, Sum, TextField, Value, When
 from django.db.models.functions import Coalesce
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -128,25 +130,13 @@ class ProgrammeKeyFigures:
     illustrative: bool
 
 
-@dataclass(slots=True)
-class _ActivityMoney:
-    """One activity's figures as the queries give them: whole cents, the indirect cost apart."""
-
-    code: str
-    agency: str
-    output: str
-    work_plan_id: int
-    status: str
-    budget: int
-    budget_indirect: int
-    committed: int = 0
-    committed_indirect: int = 0
-    disbursed: int = 0
-    disbursed_indirect: int = 0
-
-    @property
-    def spent(self) -> bool:
-        return bool(self.committed or self.disbursed)
+# The rows the two large queries give, kept as plain tuples (tens of thousands of them), amounts in whole
+# cents with their indirect cost apart. An activity, named by its code or, without one, its title:
+#   (pk, work_plan_id, code, agency code, output code or None, status, budget, budget indirect)
+# and its expenditure counted on the date (made_up: how many of its rows are illustrative):
+#   (activity_id, committed, committed indirect, disbursed, disbursed indirect, made_up)
+ActivityRow = tuple[int, int, str, str, str | None, str, int, int]
+SpentRow = tuple[int, int, int, int, int, int]
 
 
 @dataclass
@@ -155,7 +145,8 @@ class _ProgrammeMoney:
 
     programme: Programme
     work_plans: dict[int, WorkPlan] = field(default_factory=dict)
-    activities: dict[int, _ActivityMoney] = field(default_factory=dict)
+    activities: dict[int, ActivityRow] = field(default_factory=dict)
+    spent: dict[int, SpentRow] = field(default_factory=dict)
     # (agency code, work plan id) -> cents transferred up to the date
     transfers: dict[tuple[str, int], int] = field(default_factory=dict)
     stated: dict[int, Decimal] = field(default_factory=dict)
@@ -183,20 +174,36 @@ def counted_by(work_plans: list[WorkPlan], as_of: date) -> Q:
     return condition
 
 
+def _raw_rows(queryset: QuerySet) -> list[tuple]:
+    """The rows of a values_list() query as the database returns them. Its columns are whole numbers
+    and text, which need none of Django's per-value conversions: skipping them matters at tens of
+    thousands of activities."""
+    try:
+        sql, params = queryset.query.sql_with_params()
+    except EmptyResultSet:
+        return []
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
 def _with_indirect_cost(amount_field: str, rate: Expression) -> tuple[Sum, Expression]:
     """An activity's amount in whole cents and its indirect cost, both summed by the database."""
     cents = _sum_in_cents(amount_field)
     return cents, indirect_cost_in_cents(Coalesce(cents, 0), rate)
 
 
-def _rate_by_work_plan(work_plan_field: str, work_plans: list[WorkPlan]) -> Case:
-    """Each work plan's indirect cost rate, its programme's, as a constant of the query: one case per rate
-    (programmes mostly share one), so that the database need not join the programme for it."""
+def _rate_by_work_plan(work_plan_field: str, work_plans: list[WorkPlan]) -> Expression:
+    """The indirect cost rate of each row's work plan (its programme's), for a query grouped by activity,
+    without joining the programme: a constant when the programmes share one rate, as they mostly do;
+    else the rate looked up by work plan, taken as an aggregate so that it stays out of the grouping."""
     plans_by_rate: dict[Decimal, list[int]] = defaultdict(list)
     for work_plan in work_plans:
         plans_by_rate[work_plan.programme.indirect_cost_rate].append(work_plan.pk)
+    if len(plans_by_rate) <= 1:
+        return Value(next(iter(plans_by_rate), ZERO))
     cases = [When(**{f"{work_plan_field}__in": plans}, then=Value(rate)) for rate, plans in plans_by_rate.items()]
-    return Case(*cases, default=Value(ZERO), output_field=DecimalField(max_digits=5, decimal_places=4))
+    return Max(Case(*cases, default=Value(ZERO), output_field=DecimalField(max_digits=5, decimal_places=4)))
 
 
 def _read(programmes: list[Programme], as_of: date) -> dict[int, _ProgrammeMoney]:
@@ -209,25 +216,20 @@ def _read(programmes: list[Programme], as_of: date) -> dict[int, _ProgrammeMoney
         money[work_plan.programme_id].work_plans[work_plan.pk] = work_plan
     programme_of_plan = {work_plan.pk: work_plan.programme_id for work_plan in work_plans}
 
-    activities: dict[int, _ActivityMoney] = {}
+    programme_of_activity: dict[int, int] = {}
     budget, budget_indirect = _with_indirect_cost("budget_lines__amount", _rate_by_work_plan("work_plan", work_plans))
-    for pk, work_plan_id, code, agency, output, status, direct_cents, indirect_cents in (
+    activities = (
         Activity.objects.filter(work_plan__in=programme_of_plan)
         # Named by its code, or by its title where it has none (under "Other").
         .annotate(label=Case(When(code="", then=F("title")), default=F("code"), output_field=TextField()))
         .values_list("pk", "work_plan_id", "label", "agency__code", "output__code", "status")
-        .annotate(direct_cents=budget, indirect_cents=budget_indirect)
+        .annotate(budget_cents=Coalesce(budget, 0), budget_indirect_cents=budget_indirect)
         .order_by()
-    ):
-        activities[pk] = money[programme_of_plan[work_plan_id]].activities[pk] = _ActivityMoney(
-            code=code,
-            agency=agency,
-            output=output or NO_OUTPUT_LABEL,
-            work_plan_id=work_plan_id,
-            status=status,
-            budget=direct_cents or 0,
-            budget_indirect=indirect_cents,
-        )
+    )
+    for row in _raw_rows(activities):
+        pk, work_plan_id = row[:2]
+        programme_id = programme_of_activity[pk] = programme_of_plan[work_plan_id]
+        money[programme_id].activities[pk] = row
 
     rate = _rate_by_work_plan("activity__work_plan", work_plans)
     committed, committed_indirect = _with_indirect_cost("committed", rate)
@@ -244,11 +246,10 @@ def _read(programmes: list[Programme], as_of: date) -> dict[int, _ProgrammeMoney
         )
         .order_by()
     )
-    for activity_id, *amounts, illustrative in spent:
-        activity = activities[activity_id]
-        (activity.committed, activity.committed_indirect, activity.disbursed, activity.disbursed_indirect) = amounts
-        if illustrative:
-            money[programme_of_plan[activity.work_plan_id]].illustrative = True
+    for row in _raw_rows(spent):
+        programme = money[programme_of_activity[row[0]]]
+        programme.spent[row[0]] = row
+        programme.illustrative |= bool(row[-1])
 
     for programme_id, work_plan_id, agency, cents, illustrative in (
         Transfer.objects.filter(programme__in=money, date__lte=as_of)
@@ -275,6 +276,12 @@ class _Cents:
     def __init__(self):
         self.approved = self.transferred = self.committed = self.disbursed = 0
 
+    def add(self, other: "_Cents") -> None:
+        self.approved += other.approved
+        self.transferred += other.transferred
+        self.committed += other.committed
+        self.disbursed += other.disbursed
+
     def key_figures(self, *, with_transfers: bool = True) -> KeyFigures:
         return KeyFigures(
             approved=_from_cents(self.approved),
@@ -286,31 +293,30 @@ class _Cents:
 
 def _add_up(money: _ProgrammeMoney, as_of: date) -> ProgrammeKeyFigures:
     approved_plan_ids = {pk for pk, plan in money.work_plans.items() if plan.status == WorkPlan.Status.APPROVED}
+    # First by work plan, agency and output: one addition per activity; the groups shown follow from these.
+    sums: dict[tuple[int, str, str], _Cents] = defaultdict(_Cents)
+    spent = money.spent
+    for pk, work_plan_id, _code, agency, output, _status, budget, budget_indirect in money.activities.values():
+        group = sums[work_plan_id, agency, output or NO_OUTPUT_LABEL]
+        if work_plan_id in approved_plan_ids:
+            group.approved += budget + budget_indirect
+        if pk in spent:
+            _pk, committed, committed_indirect, disbursed, disbursed_indirect, _made_up = spent[pk]
+            group.committed += committed + committed_indirect
+            group.disbursed += disbursed + disbursed_indirect
     by_agency: dict[str, _Cents] = defaultdict(_Cents)
     by_output: dict[str, _Cents] = defaultdict(_Cents)
     by_plan: dict[int, _Cents] = defaultdict(_Cents)
-    for activity in money.activities.values():
-        groups = (by_agency[activity.agency], by_output[activity.output], by_plan[activity.work_plan_id])
-        if activity.work_plan_id in approved_plan_ids:
-            approved = activity.budget + activity.budget_indirect
-            for group in groups:
-                group.approved += approved
-        if activity.spent:
-            committed = activity.committed + activity.committed_indirect
-            disbursed = activity.disbursed + activity.disbursed_indirect
-            for group in groups:
-                group.committed += committed
-                group.disbursed += disbursed
+    for (work_plan_id, agency, output), group in sums.items():
+        for total in (by_agency[agency], by_output[output], by_plan[work_plan_id]):
+            total.add(group)
     for (agency, work_plan_id), cents in money.transfers.items():
         by_agency[agency].transferred += cents
         by_plan[work_plan_id].transferred += cents
 
     total = _Cents()
     for group in by_agency.values():
-        total.approved += group.approved
-        total.transferred += group.transferred
-        total.committed += group.committed
-        total.disbursed += group.disbursed
+        total.add(group)
 
     readiness = None
     funded_plans = [plan for pk, plan in money.work_plans.items() if by_plan[pk].transferred]
@@ -374,21 +380,20 @@ def finance_warnings(programme: Programme, as_of: date) -> list[FinanceWarning]:
 
 def _activity_warnings(money: _ProgrammeMoney) -> list[FinanceWarning]:
     warnings = []
-    for activity in sorted(money.activities.values(), key=lambda activity: natural_sort_key(activity.code)):
-        if not activity.spent:
-            continue
-        names = {"code": activity.code, "agency": activity.agency}
-        disbursed = _from_cents(activity.disbursed + activity.disbursed_indirect)
-        budget = _from_cents(activity.budget + activity.budget_indirect)
-        if disbursed > budget:
+    for activity_id, committed, committed_indirect, disbursed, disbursed_indirect, _made_up in money.spent.values():
+        _pk, _plan, code, agency, _output, status, budget, budget_indirect = money.activities[activity_id]
+        names = {"code": code, "agency": agency}
+        paid = _from_cents(disbursed + disbursed_indirect)
+        planned = _from_cents(budget + budget_indirect)
+        if paid > planned:
             message = _("Activity %(code)s (%(agency)s): disbursed %(disbursed)s, above its budget of %(budget)s.")
-            names |= {"disbursed": format_money(disbursed), "budget": format_money(budget)}
-            warnings.append(FinanceWarning("over_budget", message % names))
-        if activity.status == Activity.Status.CANCELLED:
-            used = _from_cents(activity.committed + activity.committed_indirect) + disbursed
+            names |= {"disbursed": format_money(paid), "budget": format_money(planned)}
+            warnings.append((code, FinanceWarning("over_budget", message % names)))
+        if status == Activity.Status.CANCELLED:
+            used = format_money(_from_cents(committed + committed_indirect) + paid)
             message = _("Activity %(code)s (%(agency)s) is cancelled, yet %(amount)s was committed or disbursed on it.")
-            warnings.append(FinanceWarning("cancelled", message % {**names, "amount": format_money(used)}))
-    return warnings
+            warnings.append((code, FinanceWarning("cancelled", message % {**names, "amount": used})))
+    return [warning for _code, warning in sorted(warnings, key=lambda item: natural_sort_key(item[0]))]
 
 
 def _agency_warnings(figures: ProgrammeKeyFigures) -> list[FinanceWarning]:
@@ -424,12 +429,10 @@ def _calendar_warnings(money: _ProgrammeMoney, as_of: date) -> list[FinanceWarni
     message = _(
         "Activity %(code)s (%(agency)s): expenditure reported for year %(year)s Q%(quarter)s, which ends on %(end)s."
     )
-    for activity_id, quarter in sorted(
-        early, key=lambda row: (natural_sort_key(money.activities[row[0]].code), row[1])
-    ):
-        activity = money.activities[activity_id]
-        work_plan = money.work_plans[activity.work_plan_id]
-        names = {"code": activity.code, "agency": activity.agency, "year": work_plan.year, "quarter": quarter}
+    for activity_id, quarter in sorted(early, key=lambda row: (natural_sort_key(money.activities[row[0]][2]), row[1])):
+        _pk, work_plan_id, code, agency, *_rest = money.activities[activity_id]
+        work_plan = money.work_plans[work_plan_id]
+        names = {"code": code, "agency": agency, "year": work_plan.year, "quarter": quarter}
         end = date_format(report_period(work_plan, quarter).end, "SHORT_DATE_FORMAT")
         warnings.append(FinanceWarning("quarter_not_ended", message % {**names, "end": end}))
 
@@ -439,8 +442,8 @@ def _calendar_warnings(money: _ProgrammeMoney, as_of: date) -> list[FinanceWarni
         .distinct()
     )
     agencies_by_plan: dict[int, set[str]] = defaultdict(set)
-    for activity in money.activities.values():
-        agencies_by_plan[activity.work_plan_id].add(activity.agency)
+    for _pk, work_plan_id, _code, agency, *_rest in money.activities.values():
+        agencies_by_plan[work_plan_id].add(agency)
     message = _("%(agency)s reported no expenditure for year %(year)s Q%(quarter)s, which ended on %(end)s.")
     for work_plan in work_plans:
         for quarter in QUARTERS:
