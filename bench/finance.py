@@ -66,7 +66,8 @@ def main() -> None:
 
 
 def run(programme_count: int, activity_count: int, repeat: int) -> dict:
-    from finance.selectors import key_figures_and_warnings, portfolio_key_figures
+    from finance.selectors import portfolio_key_figures
+    from finance.warnings import key_figures_and_warnings
 
     programmes = build_portfolio(programme_count, activity_count)
     measures = {

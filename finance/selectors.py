@@ -2,9 +2,10 @@
 disbursed, and the rates between them, per agency, per JP output and for the programme.
 
 Every figure includes the indirect cost (Mgt support). For expenditure it is computed as for budgets:
-per activity, on the activity's direct amount counted up to the date, by `budgets.money.indirect_cost`;
-a group's is the sum of its activities'. The database sums each activity's lines in whole cents; the
-rest is a few additions per activity here. A constant number of queries, for one programme or many.
+per activity, on the activity's direct amount counted up to the date, rounded half-up to the cent; a
+group's is the sum of its activities'. The database sums each activity's lines and takes its indirect cost
+in whole cents (`budgets.money.indirect_cost_in_cents`, the rule of `indirect_cost`); the rest is a few
+integer additions per activity here. Five queries, for one programme or many.
 
 A quarter's expenditure counts from the quarter's last day (`workplan.periods.report_period`), a
 transfer from its date. "Approved" is the current budget of the programme's approved work plans.
@@ -34,17 +35,13 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Cast, Coalesce, Round
-from django.utils.formats import date_format
-from django.utils.translation import gettext as _
 
 from budgets.models import StatedBudget
-from budgets.money import ZERO, format_money, indirect_cost, indirect_cost_in_cents
-from budgets.selectors import NO_OUTPUT_LABEL, WorkPlanBudget, _from_cents, _output_order, _sum_in_cents
+from budgets.money import ZERO, indirect_cost, indirect_cost_in_cents
+from budgets.selectors import NO_OUTPUT_LABEL, _from_cents, _output_order, _sum_in_cents
 from finance.models import Expenditure, Transfer
 from workplan.models import Activity, Programme, WorkPlan
-from workplan.natural_sort import natural_sort_key
 from workplan.periods import QUARTERS, report_period
-from workplan.reporting import due_date
 
 
 def percent(part: Decimal, whole: Decimal | None) -> Decimal | None:
@@ -154,7 +151,7 @@ SpentRow = tuple[int, int, int, int, int, int]
 
 
 @dataclass
-class _ProgrammeMoney:
+class ProgrammeMoney:
     """What the queries read for one programme, before it is added up."""
 
     programme: Programme
@@ -226,10 +223,10 @@ def _rate_by_work_plan(work_plan_field: str, work_plans: list[WorkPlan]) -> Deci
     return Max(Case(*cases, default=Value(ZERO), output_field=DecimalField(max_digits=5, decimal_places=4)))
 
 
-def _read(programmes: list[Programme], as_of: date) -> dict[int, _ProgrammeMoney]:
+def read_money(programmes: list[Programme], as_of: date) -> dict[int, ProgrammeMoney]:
     """Five queries whatever the number of programmes, years and activities. The database adds up each
     activity's lines and takes their indirect cost; a few integer additions per activity are left."""
-    money = {programme.pk: _ProgrammeMoney(programme) for programme in programmes}
+    money = {programme.pk: ProgrammeMoney(programme) for programme in programmes}
     work_plans = list(WorkPlan.objects.filter(programme__in=money).order_by("programme_id", "year"))
     for work_plan in work_plans:
         work_plan.programme = money[work_plan.programme_id].programme
@@ -311,7 +308,7 @@ class _Cents:
         )
 
 
-def _add_up(money: _ProgrammeMoney, as_of: date) -> ProgrammeKeyFigures:
+def add_up(money: ProgrammeMoney, as_of: date) -> ProgrammeKeyFigures:
     approved_plan_ids = {pk for pk, plan in money.work_plans.items() if plan.status == WorkPlan.Status.APPROVED}
     # First by work plan, agency and output: one addition per activity; the groups shown follow from these.
     sums: dict[tuple[int, str, str], _Cents] = defaultdict(_Cents)
@@ -371,196 +368,8 @@ def portfolio_key_figures(
     programmes: list[Programme] | QuerySet[Programme], as_of: date
 ) -> dict[int, ProgrammeKeyFigures]:
     """Each programme's key figures by its primary key: five queries however many there are."""
-    return {pk: _add_up(money, as_of) for pk, money in _read(list(programmes), as_of).items()}
+    return {pk: add_up(money, as_of) for pk, money in read_money(list(programmes), as_of).items()}
 
 
 def key_figures(programme: Programme, as_of: date) -> ProgrammeKeyFigures:
-    return _add_up(_read([programme], as_of)[programme.pk], as_of)
-
-
-@dataclass(frozen=True)
-class FinanceWarning:
-    kind: str  # one of WARNING_KINDS
-    message: str
-
-
-WARNING_KINDS = ("over_budget", "over_received", "cancelled", "quarter_not_ended", "not_reported")
-
-
-def key_figures_and_warnings(programme: Programme, as_of: date) -> tuple[ProgrammeKeyFigures, list[FinanceWarning]]:
-    """The key figures and what in them needs looking at, each warning naming its record: seven queries."""
-    money = _read([programme], as_of)[programme.pk]
-    figures = _add_up(money, as_of)
-    return figures, [*_activity_warnings(money), *_agency_warnings(figures), *_calendar_warnings(money, as_of)]
-
-
-def finance_warnings(programme: Programme, as_of: date) -> list[FinanceWarning]:
-    return key_figures_and_warnings(programme, as_of)[1]
-
-
-def _activity_warnings(money: _ProgrammeMoney) -> list[FinanceWarning]:
-    warnings = []
-    for activity_id, committed, committed_indirect, disbursed, disbursed_indirect, _made_up in money.spent.values():
-        _pk, _plan, code, agency, _output, status, budget, budget_indirect = money.activities[activity_id]
-        names = {"code": code, "agency": agency}
-        paid = _from_cents(disbursed + disbursed_indirect)
-        planned = _from_cents(budget + budget_indirect)
-        if paid > planned:
-            message = _("Activity %(code)s (%(agency)s): disbursed %(disbursed)s, above its budget of %(budget)s.")
-            names |= {"disbursed": format_money(paid), "budget": format_money(planned)}
-            warnings.append((code, FinanceWarning("over_budget", message % names)))
-        if status == Activity.Status.CANCELLED:
-            used = format_money(_from_cents(committed + committed_indirect) + paid)
-            message = _("Activity %(code)s (%(agency)s) is cancelled, yet %(amount)s was committed or disbursed on it.")
-            warnings.append((code, FinanceWarning("cancelled", message % {**names, "amount": used})))
-    return [warning for _code, warning in sorted(warnings, key=lambda item: natural_sort_key(item[0]))]
-
-
-def _agency_warnings(figures: ProgrammeKeyFigures) -> list[FinanceWarning]:
-    message = _("%(agency)s: disbursed %(disbursed)s, above the %(transferred)s it received.")
-    return [
-        FinanceWarning(
-            "over_received",
-            message
-            % {
-                "agency": agency,
-                "disbursed": format_money(agency_figures.disbursed),
-                "transferred": format_money(agency_figures.transferred),
-            },
-        )
-        for agency, agency_figures in figures.by_agency.items()
-        if agency_figures.disbursed > agency_figures.transferred
-    ]
-
-
-def _calendar_warnings(money: _ProgrammeMoney, as_of: date) -> list[FinanceWarning]:
-    """Expenditure reported for a quarter still running on `as_of`, and quarters whose report is past
-    due (`workplan.reporting.due_date`) with nothing reported by an agency with activities in the year:
-    two queries."""
-    work_plans = list(money.work_plans.values())
-    warnings = []
-    early = (
-        Expenditure.objects.filter(activity__work_plan__in=work_plans)
-        .exclude(counted_by(work_plans, as_of))
-        .filter(Q(committed__gt=0) | Q(disbursed__gt=0))
-        .values_list("activity_id", "quarter")
-        .distinct()
-    )
-    message = _(
-        "Activity %(code)s (%(agency)s): expenditure reported for year %(year)s Q%(quarter)s, which ends on %(end)s."
-    )
-    for activity_id, quarter in sorted(early, key=lambda row: (natural_sort_key(money.activities[row[0]][2]), row[1])):
-        _pk, work_plan_id, code, agency, *_rest = money.activities[activity_id]
-        work_plan = money.work_plans[work_plan_id]
-        names = {"code": code, "agency": agency, "year": work_plan.year, "quarter": quarter}
-        end = date_format(report_period(work_plan, quarter).end, "SHORT_DATE_FORMAT")
-        warnings.append(FinanceWarning("quarter_not_ended", message % {**names, "end": end}))
-
-    reported = set(
-        Expenditure.objects.filter(activity__work_plan__in=work_plans)
-        .values_list("activity__work_plan_id", "activity__agency__code", "quarter")
-        .distinct()
-    )
-    agencies_by_plan: dict[int, set[str]] = defaultdict(set)
-    for _pk, work_plan_id, _code, agency, *_rest in money.activities.values():
-        agencies_by_plan[work_plan_id].add(agency)
-    message = _("%(agency)s reported no expenditure for year %(year)s Q%(quarter)s, which ended on %(end)s.")
-    for work_plan in work_plans:
-        for quarter in QUARTERS:
-            if due_date(work_plan, quarter) >= as_of:
-                continue
-            end = date_format(report_period(work_plan, quarter).end, "SHORT_DATE_FORMAT")
-            for agency in sorted(agencies_by_plan[work_plan.pk]):
-                if (work_plan.pk, agency, quarter) not in reported:
-                    names = {"agency": agency, "year": work_plan.year, "quarter": quarter, "end": end}
-                    warnings.append(FinanceWarning("not_reported", message % names))
-    return warnings
-
-
-@dataclass(frozen=True)
-class SpendingRow:
-    """Planned against spent for one JP output and agency of a work plan: the quarter's and the year to
-    date's committed and disbursed, indirect cost included."""
-
-    output: str
-    agency: str
-    planned: Decimal
-    quarter: Spending
-    year_to_date: Spending
-
-    @property
-    def budget_use(self) -> Decimal | None:
-        """Disbursed in the year to date as a share of the planned budget."""
-        return percent(self.year_to_date.disbursed, self.planned)
-
-
-@dataclass(frozen=True)
-class ReportSpending:
-    quarter: int
-    rows: list[SpendingRow]
-    total: SpendingRow
-    illustrative: bool
-
-
-def work_plan_spending(work_plan: WorkPlan, quarter: int, budget: WorkPlanBudget) -> ReportSpending:
-    """A quarter's and the year to date's spending of a work plan by output and agency, beside the
-    planned budget (`budget`, the work plan's `work_plan_budget()`): one query. The report of a quarter
-    shows what was reported for it, whenever the report is read."""
-    rate = work_plan.programme.indirect_cost_rate
-    in_quarter = Q(quarter=quarter)
-    per_activity = (
-        Expenditure.objects.filter(activity__work_plan=work_plan, quarter__lte=quarter)
-        .values_list("activity_id")
-        .annotate(
-            output=F("activity__output__code"),
-            agency=F("activity__agency__code"),
-            committed_cents=_sum_in_cents("committed"),
-            disbursed_cents=_sum_in_cents("disbursed"),
-            quarter_committed_cents=_sum_in_cents("committed", filter=in_quarter),
-            quarter_disbursed_cents=_sum_in_cents("disbursed", filter=in_quarter),
-            made_up=Count("pk", filter=Q(illustrative=True)),
-        )
-        .values_list(
-            "output",
-            "agency",
-            "committed_cents",
-            "disbursed_cents",
-            "quarter_committed_cents",
-            "quarter_disbursed_cents",
-            "made_up",
-        )
-        .order_by()
-    )
-    in_quarter_by_group: dict[tuple[str, str], Spending] = defaultdict(Spending)
-    to_date_by_group: dict[tuple[str, str], Spending] = defaultdict(Spending)
-    illustrative = False
-    for output, agency, committed, disbursed, quarter_committed, quarter_disbursed, made_up in per_activity:
-        group = (output or NO_OUTPUT_LABEL, agency)
-        to_date_by_group[group] += spending_of(_from_cents(committed), _from_cents(disbursed), rate)
-        in_quarter_by_group[group] += spending_of(_from_cents(quarter_committed), _from_cents(quarter_disbursed), rate)
-        illustrative |= bool(made_up)
-
-    groups = [
-        *budget.by_output_and_agency,
-        *(key for key in to_date_by_group if key not in budget.by_output_and_agency),
-    ]
-    rows = [
-        SpendingRow(
-            output=output,
-            agency=agency,
-            planned=budget.by_output_and_agency[output, agency].total
-            if (output, agency) in budget.by_output_and_agency
-            else ZERO,
-            quarter=in_quarter_by_group[output, agency],
-            year_to_date=to_date_by_group[output, agency],
-        )
-        for output, agency in sorted(groups, key=lambda key: (*_output_order((key[0], None)), key[1]))
-    ]
-    total = SpendingRow(
-        output="",
-        agency="",
-        planned=sum((row.planned for row in rows), ZERO),
-        quarter=sum((row.quarter for row in rows), Spending()),
-        year_to_date=sum((row.year_to_date for row in rows), Spending()),
-    )
-    return ReportSpending(quarter=quarter, rows=rows, total=total, illustrative=illustrative)
+    return add_up(read_money([programme], as_of)[programme.pk], as_of)

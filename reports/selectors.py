@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from budgets.selectors import NO_OUTPUT_LABEL, BudgetFigures, WorkPlanBudget, work_plan_budget
-from finance.selectors import ReportSpending, work_plan_spending
+from finance.spending import ReportSpending, work_plan_spending
 from outcomes.models import Indicator, IndicatorResult, percent_of_target
 from workplan.models import Activity, ActivityProgress, Output, WorkPlan
 from workplan.natural_sort import natural_sort_key

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 
 from exchange.cells import XLSX_CONTENT_TYPE
-from finance.selectors import finance_warnings
+from finance.warnings import finance_warnings
 from reports import charts
 from reports.selectors import QuarterlyReport, quarterly_report
 from reports.services import approve_report

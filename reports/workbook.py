@@ -91,9 +91,9 @@ def build_workbook(report: QuarterlyReport, *, approval_note: str = "") -> Workb
     workbook.remove(workbook.active)
     _activities_sheet(workbook.create_sheet(_("Activities")), report)
     _budget_sheet(workbook.create_sheet(_("Budget")), report)
+    _indicators_sheet(workbook.create_sheet(_("Indicators")), report)
     if report.spending is not None:
         _spending_sheet(workbook.create_sheet(_("Planned and spent")), report)
-    _indicators_sheet(workbook.create_sheet(_("Indicators")), report)
     if approval_note:
         for sheet in workbook.worksheets:
             set_text(sheet.cell(row=HEADER_ROW - 1, column=1), approval_note)
