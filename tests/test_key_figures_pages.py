@@ -146,3 +146,16 @@ def test_the_portfolio_runs_as_many_queries_for_20_programmes_with_money_as_for_
     with django_assert_max_num_queries(len(one.captured_queries)):
         page = client.get(reverse("portfolio"))
     assert text_of(page.content).count(" 500.00 0.00 107.00 ") == 19
+
+
+def test_the_key_figures_are_for_the_programmes_people_and_the_public_factsheet(client, client_for, demo, money):
+    dashboard = reverse("dashboard", args=["00067193"])
+    assert client.get(dashboard).status_code == 302  # to the login page
+    outsider = make_member("demo-focal-point", "DEMO0001", Role.FOCAL_POINT, "ILO")
+    assert client_for(outsider).get(dashboard).status_code == 404
+    portfolio = text_of(client_for(outsider).get(reverse("portfolio")).content)
+    assert "MDGF-1838-G-KHM" not in portfolio[portfolio.index("Key figures as of") :]
+    client.logout()
+    assert "UNESCO 100,000.00 3,210.54 3.2%" in text_of(
+        client.get(reverse("outcomes:public_factsheet", args=["00067193"])).content
+    )
