@@ -10,7 +10,7 @@ JP outputs, two budget lines per activity, committed and disbursed for each quar
 (expenditure), and one transfer per agency and year.
 
 Then it times, best of `--repeat` rounds:
-- portfolio: `finance.selectors.portfolio_key_figures()` for every programme at once, as the portfolio page
+- portfolio: `finance.key_figures.portfolio_key_figures()` for every programme at once, as the portfolio page
   reads them: approved, transferred, committed, disbursed by agency, output and programme, with the indirect
   cost computed per activity and the rates;
 - dashboard: `key_figures_and_warnings()` for one programme, as its dashboard reads them;
@@ -66,7 +66,7 @@ def main() -> None:
 
 
 def run(programme_count: int, activity_count: int, repeat: int) -> dict:
-    from finance.selectors import portfolio_key_figures
+    from finance.key_figures import portfolio_key_figures
     from finance.warnings import key_figures_and_warnings
 
     programmes = build_portfolio(programme_count, activity_count)

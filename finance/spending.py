@@ -9,8 +9,8 @@ from django.db.models import Count, F, Q
 
 from budgets.money import ZERO
 from budgets.selectors import NO_OUTPUT_LABEL, WorkPlanBudget, _from_cents, _output_order, _sum_in_cents
+from finance.key_figures import Spending, percent, spending_of
 from finance.models import Expenditure
-from finance.selectors import Spending, percent, spending_of
 from workplan.models import WorkPlan
 
 

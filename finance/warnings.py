@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 
 from budgets.money import format_money
 from budgets.selectors import _from_cents
+from finance.key_figures import ProgrammeKeyFigures, ProgrammeMoney, add_up, counted_by, read_money
 from finance.models import Expenditure
-from finance.selectors import ProgrammeKeyFigures, ProgrammeMoney, add_up, counted_by, read_money
 from workplan.models import Activity, Programme
 from workplan.natural_sort import natural_sort_key
 from workplan.periods import QUARTERS, report_period

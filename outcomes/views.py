@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from finance.selectors import key_figures
+from finance.key_figures import key_figures
 from outcomes.forms import IndicatorResultForm
 from outcomes.models import Indicator, IndicatorResult
 from outcomes.selectors import IndicatorProgress, agencies_reporting_on, indicator_progress

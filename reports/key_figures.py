@@ -6,7 +6,7 @@ from datetime import date
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
-from finance.selectors import ProgrammeKeyFigures
+from finance.key_figures import ProgrammeKeyFigures
 from finance.warnings import key_figures_and_warnings
 from reports.charts import grouped_bar_chart
 from workplan.models import Programme

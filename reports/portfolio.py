@@ -13,7 +13,7 @@ from django.utils import timezone
 from budgets.models import BudgetLine
 from budgets.money import ZERO
 from budgets.selectors import BudgetFigures, budget_figures
-from finance.selectors import portfolio_key_figures
+from finance.key_figures import portfolio_key_figures
 from outcomes.models import Indicator, percent_of_target
 from workplan.models import Activity, Programme, WorkPlan
 from workplan.permissions import visible_programmes

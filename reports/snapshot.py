@@ -12,7 +12,7 @@ from django.db import models
 from django.utils.functional import Promise
 
 from budgets.selectors import BudgetFigures, WorkPlanBudget
-from finance.selectors import Spending
+from finance.key_figures import Spending
 from finance.spending import ReportSpending, SpendingRow
 from reports.selectors import (
     ActivityRow,

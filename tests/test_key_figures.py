@@ -12,7 +12,7 @@ from django.core.management import call_command
 
 from budgets.money import ZERO, indirect_cost
 from budgets.selectors import work_plan_budget
-from finance.selectors import KeyFigures, key_figures, percent, portfolio_key_figures
+from finance.key_figures import KeyFigures, key_figures, percent, portfolio_key_figures
 from finance.warnings import key_figures_and_warnings
 from tests.factories import (
     make_activity,

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from budgets.money import format_amount, format_money
-from finance.selectors import KeyFigures, ProgrammeKeyFigures, key_figures
+from finance.key_figures import KeyFigures, ProgrammeKeyFigures, key_figures
 from workplan.models import Programme
 
 
