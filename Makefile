@@ -16,6 +16,7 @@ run: $(INSTALLED)
 	$(BIN)/python manage.py migrate --verbosity 0
 	$(BIN)/python manage.py load_cisp
 	$(BIN)/python manage.py load_demo_programme
+	$(BIN)/python manage.py load_demo_finance
 	$(BIN)/python manage.py create_demo_users
 	@echo "Serving at http://127.0.0.1:8000/ (admin at http://127.0.0.1:8000/admin/)"
 	$(BIN)/python manage.py runserver 127.0.0.1:8000

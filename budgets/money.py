@@ -2,6 +2,8 @@
 
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.db.models import BigIntegerField, Expression, ExpressionWrapper, Value
+from django.db.models.functions import Cast, Round
 from django.utils.formats import number_format
 from django.utils.translation import gettext_noop
 
@@ -50,3 +52,20 @@ def format_money(amount: Decimal) -> str:
     """For people: to the cent, grouped with the separators of the language in use
     (1,234.50 in English)."""
     return number_format(round_to_cent(amount), 2, use_l10n=True, force_grouping=True)
+
+
+def indirect_cost_in_cents(direct_cents: Expression, rate: Decimal | Expression) -> Expression:
+    """`indirect_cost` for the database, on an amount in whole cents: a query can then take the indirect
+    cost per activity before it adds activities up. The rate has at most four decimals (as stored), so in
+    ten-thousandths it is a whole number and rounding half-up to the cent is integer arithmetic, exact on
+    every database: (cents x rate in ten-thousandths + 5,000) / 10,000, truncated (amounts are never
+    negative). tests/test_key_figures.py checks it against `indirect_cost` to the cent."""
+    whole_cents = Cast(direct_cents, BigIntegerField())
+    if isinstance(rate, Decimal):
+        # Known to the query: a whole number, so that the database groups by nothing more.
+        ten_thousandths = Value(int(rate.scaleb(4).to_integral_exact()))
+    else:
+        ten_thousandths = Cast(Round(rate * 10000), BigIntegerField())
+    return ExpressionWrapper(
+        (whole_cents * ten_thousandths + Value(5000)) / Value(10000), output_field=BigIntegerField()
+    )

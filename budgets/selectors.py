@@ -160,10 +160,11 @@ def work_plan_budget(work_plan: WorkPlan) -> WorkPlanBudget:
     )
 
 
-def _sum_in_cents(amount_field: str) -> Sum:
+def _sum_in_cents(amount_field: str, **options) -> Sum:
     """The sum of an amount column in whole cents, added up as integers: exact on every database,
-    where SQLite keeps decimals as binary floating point and a sum of thousands of them could drift."""
-    return Sum(Cast(Round(F(amount_field) * 100), BigIntegerField()))
+    where SQLite keeps decimals as binary floating point and a sum of thousands of them could drift.
+    `options` go to `Sum` (`filter=`)."""
+    return Sum(Cast(Round(F(amount_field) * 100), BigIntegerField()), **options)
 
 
 def _from_cents(cents: int | Decimal | None) -> Decimal:

@@ -297,3 +297,8 @@ EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "0")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "cisp-monitor@localhost")
 # The address the links in e-mails start with (no trailing slash).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+
+# --- Key figures (issue 13) -------------------------------------------------------------------------
+# The next tranche is due once committed + disbursed reach this share (percent) of the funds
+# transferred for the current year.
+FINANCE_TRANCHE_THRESHOLD_PERCENT = envint("FINANCE_TRANCHE_THRESHOLD_PERCENT", "70")

@@ -3,9 +3,11 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from finance.key_figures import key_figures
 from outcomes.forms import IndicatorResultForm
 from outcomes.models import Indicator, IndicatorResult
 from outcomes.selectors import IndicatorProgress, agencies_reporting_on, indicator_progress
@@ -99,5 +101,6 @@ def public_factsheet(request):
             "results_by_outcome": results_by_outcome,
             "agencies": Agency.objects.filter(activities__work_plan__programme=programme).distinct(),
             "partners": Partner.objects.filter(activities__work_plan__programme=programme).distinct(),
+            "key_figures": key_figures(programme, timezone.localdate()),
         },
     )

@@ -3,12 +3,14 @@
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from budgets.selectors import work_plan_budget
 from outcomes.selectors import indicator_progress
 from reports.charts import bar_chart, progress_bars, stacked_bar_chart
 from reports.cycle_views import reporting_context
+from reports.key_figures import key_figures_context
 from workplan.models import Activity, WorkPlan
 from workplan.numbers import format_figure
 
@@ -42,6 +44,7 @@ def dashboard(request):
             "work_plan": work_plan,
             "years": years,
             **reporting_context(request, work_plan),
+            **key_figures_context(programme, timezone.localdate()),
             "budget": budget,
             "activity_count": sum(by_status.values()),
             "results_count": sum(1 for row in indicators if row.latest is not None),

@@ -13,6 +13,7 @@ from django.utils import timezone
 from budgets.models import BudgetLine
 from budgets.money import ZERO
 from budgets.selectors import BudgetFigures, budget_figures
+from finance.key_figures import portfolio_key_figures
 from outcomes.models import Indicator, percent_of_target
 from workplan.models import Activity, Programme, WorkPlan
 from workplan.permissions import visible_programmes
@@ -120,8 +121,15 @@ def home(request):
 
 def portfolio(request):
     programmes = list(visible_programmes(request.user).order_by("code"))
+    today = timezone.localdate()
+    key_figures = portfolio_key_figures(programmes, today)
     return render(
         request,
         "reports/portfolio.html",
-        {"rows": programme_figures(programmes, timezone.localdate())},
+        {
+            "rows": programme_figures(programmes, today),
+            "key_figures_as_of": today,
+            "key_figure_rows": [key_figures[programme.pk] for programme in programmes],
+            "illustrative_key_figures": [p.code for p in programmes if key_figures[p.pk].illustrative],
+        },
     )

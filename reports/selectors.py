@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from budgets.selectors import NO_OUTPUT_LABEL, BudgetFigures, WorkPlanBudget, work_plan_budget
+from finance.spending import ReportSpending, work_plan_spending
 from outcomes.models import Indicator, IndicatorResult, percent_of_target
 from workplan.models import Activity, ActivityProgress, Output, WorkPlan
 from workplan.natural_sort import natural_sort_key
@@ -133,6 +134,8 @@ class QuarterlyReport:
     activities: ActivitySection
     budget: BudgetSection
     indicators: list[tuple[str, list[IndicatorRow]]]  # (outcome heading, its indicators and its outputs')
+    # Planned against spent by output and agency; None in a report approved before expenditure was recorded.
+    spending: ReportSpending | None = None
 
     @property
     def currency(self) -> str:
@@ -145,12 +148,14 @@ def quarterly_report(work_plan: WorkPlan, period: ReportPeriod) -> QuarterlyRepo
         output.code: OutputGroup(output.code, output.display_title)
         for output in Output.objects.filter(outcome__programme=work_plan.programme_id)
     }
+    budget = work_plan_budget(work_plan)
     return QuarterlyReport(
         work_plan=work_plan,
         period=period,
         activities=_activity_section(work_plan, period, outputs),
-        budget=_budget_section(work_plan_budget(work_plan), outputs),
+        budget=_budget_section(budget, outputs),
         indicators=_indicator_section(work_plan, period),
+        spending=work_plan_spending(work_plan, period.quarter, budget),
     )
 
 

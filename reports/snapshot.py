@@ -12,6 +12,8 @@ from django.db import models
 from django.utils.functional import Promise
 
 from budgets.selectors import BudgetFigures, WorkPlanBudget
+from finance.key_figures import Spending
+from finance.spending import ReportSpending, SpendingRow
 from reports.selectors import (
     ActivityRow,
     ActivitySection,
@@ -36,7 +38,10 @@ CLASSES = {
         OutputGroup,
         QuarterlyReport,
         ReportPeriod,
+        ReportSpending,
         ResultFigures,
+        Spending,
+        SpendingRow,
         WorkPlanBudget,
     )
 }

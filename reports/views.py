@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 
 from exchange.cells import XLSX_CONTENT_TYPE
+from finance.warnings import finance_warnings
 from reports import charts
 from reports.selectors import QuarterlyReport, quarterly_report
 from reports.services import approve_report
@@ -82,6 +83,7 @@ class QuarterlyReportView(ReportMixin, TemplateView):
             "period": report.period,
             "charts": report_charts(report),
             "quarters": QUARTERS,
+            "finance_warnings": finance_warnings(self.request.programme, timezone.localdate()),
             **self.approval_context(report),
         }
 

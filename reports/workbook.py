@@ -18,6 +18,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from budgets.money import MGT_SUPPORT
+from budgets.selectors import NO_OUTPUT_LABEL
 from exchange.cells import AMOUNT_FORMAT, print_landscape_fit_to_width, wrapped_row_height
 from outcomes.models import Indicator, indicator_value_text
 from reports.selectors import QuarterlyReport
@@ -91,6 +92,8 @@ def build_workbook(report: QuarterlyReport, *, approval_note: str = "") -> Workb
     _activities_sheet(workbook.create_sheet(_("Activities")), report)
     _budget_sheet(workbook.create_sheet(_("Budget")), report)
     _indicators_sheet(workbook.create_sheet(_("Indicators")), report)
+    if report.spending is not None:
+        _spending_sheet(workbook.create_sheet(_("Planned and spent")), report)
     if approval_note:
         for sheet in workbook.worksheets:
             set_text(sheet.cell(row=HEADER_ROW - 1, column=1), approval_note)
@@ -240,6 +243,44 @@ def _budget_sheet(sheet: Worksheet, report: QuarterlyReport) -> None:
     for agency, figures in section.budget.by_agency.items():
         out.write([agency, figures.direct, figures.indirect, figures.total], amounts=money)
     out.write([_("Total"), listed.direct, listed.indirect, listed.total], style="report-total", amounts=money)
+
+
+def _spending_sheet(sheet: Worksheet, report: QuarterlyReport) -> None:
+    """The page's "Planned and spent" table: the quarter's and the year to date's figures."""
+    spending = report.spending
+    out = _Sheet(sheet, report, _("Planned and spent"), [30, 16, 16, 16, 16, 16, 12])
+    if spending.illustrative:
+        out.write([_("Illustrative figures, not from the programme's sources")], style="report-total")
+    quarter = {"quarter": spending.quarter}
+    out.header(
+        [
+            _("JP output and UN agency"),
+            _("Planned"),
+            _("Q%(quarter)s committed") % quarter,
+            _("Q%(quarter)s disbursed") % quarter,
+            _("Committed, year to date"),
+            _("Disbursed, year to date"),
+            # xgettext:no-python-format
+            _("Budget use (%)"),
+        ],
+        freeze=f"B{out.row + 1}",
+    )
+
+    def figures(row):
+        return [
+            row.planned,
+            row.quarter.committed,
+            row.quarter.disbursed,
+            row.year_to_date.committed,
+            row.year_to_date.disbursed,
+            row.budget_use,
+        ]
+
+    money = (1, 2, 3, 4, 5)
+    for row in spending.rows:
+        output = _("Other") if row.output == NO_OUTPUT_LABEL else row.output
+        out.write([f"{output} · {row.agency}", *figures(row)], amounts=money)
+    out.write([_("Total"), *figures(spending.total)], style="report-total", amounts=money)
 
 
 def _indicators_sheet(sheet: Worksheet, report: QuarterlyReport) -> None:

@@ -13,8 +13,9 @@ from workplan.permissions import Role
 # Session and user, the permission check (the user's and the groups'), the programme, the work plan, outputs,
 # activities, quarterly progress, the budget (six: categories, activities, lines, the stated
 # TOTAL row with its categories), indicators and their results; and, at most once a minute, the
-# session's renewal (an update in a savepoint: workplan.middleware.SessionRenewalMiddleware).
-QUERY_BOUND = 20
+# session's renewal (an update in a savepoint: workplan.middleware.SessionRenewalMiddleware); planned and
+# spent (one) and the warnings on the programme's figures (seven: finance.warnings.key_figures_and_warnings).
+QUERY_BOUND = 28
 
 
 def add_activities(work_plan, total: int) -> None:

@@ -98,7 +98,7 @@ def test_control_characters_pasted_into_a_comment_do_not_break_the_download(admi
 
 def test_workbook_layout(progress):
     workbook = build_workbook(quarterly_report(progress, report_period(progress, 2)))
-    assert workbook.sheetnames == ["Activities", "Budget", "Indicators"]
+    assert workbook.sheetnames == ["Activities", "Budget", "Indicators", "Planned and spent"]
     for sheet in workbook:
         assert sheet.freeze_panes is not None and sheet.freeze_panes.endswith("5")
         assert sheet.page_setup.orientation == "landscape"

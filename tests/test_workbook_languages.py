@@ -86,9 +86,9 @@ def test_the_progress_report_workbook_is_written_in_the_language_of_the_page(cli
     client = client_for(users["coordinator"])
     url = reverse("reports:quarter_xlsx", args=["00067193", 1, 2])
     english = load_workbook(BytesIO(client.get(url).content))
-    assert english.sheetnames == ["Activities", "Budget", "Indicators"]
+    assert english.sheetnames == ["Activities", "Budget", "Indicators", "Planned and spent"]
     khmer = load_workbook(BytesIO(in_khmer(client).get(url).content))
-    assert khmer.sheetnames == ["សកម្មភាព", "ថវិកា", "សូចនាករ"]
+    assert khmer.sheetnames == ["សកម្មភាព", "ថវិកា", "សូចនាករ", "គ្រោងទុក និងចំណាយ"]
     activities = list(khmer.worksheets[0].iter_rows(values_only=True))
     assert activities[0][0].startswith("សកម្មភាព: Creative Industries Support Programme")
     assert activities[1][0].startswith("ឆ្នាំទី1 ត្រីមាសទី2៖ ពី 10 ធ្នូ 2008 ដល់ 9 មីនា 2009។")
@@ -110,4 +110,4 @@ def test_the_commands_write_the_workbooks_in_the_language_asked(cisp, tmp_path):
         "quarterly_report", "--programme", "00067193", "--year", "1", "--quarter", "2", "--language", "km",
         "-o", tmp_path / "report.xlsx", stdout=StringIO(),
     )  # fmt: skip
-    assert load_workbook(tmp_path / "report.xlsx").sheetnames == ["សកម្មភាព", "ថវិកា", "សូចនាករ"]
+    assert load_workbook(tmp_path / "report.xlsx").sheetnames == ["សកម្មភាព", "ថវិកា", "សូចនាករ", "គ្រោងទុក និងចំណាយ"]

@@ -7,6 +7,7 @@ licence) and injected from that file, never from another host. The policy forbid
 scripts, so axe runs in a context that bypasses it; every other check runs under the policy."""
 
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import NamedTuple
 
@@ -15,6 +16,7 @@ from django.test import Client
 
 from outcomes.models import Indicator
 from tests.factories import make_member, make_user
+from tests.finance_examples import spend, transfer
 from tests.workbooks import CONTRACTS, editable, exported, row_of, saved
 from workplan.models import Activity, WorkPlan
 from workplan.permissions import Role
@@ -86,6 +88,9 @@ def phone_pages(cisp_live, tmp_path, settings) -> list[PhonePage]:
     activity = Activity.objects.get(work_plan__programme__mptf_project_id="00067193", code="1.1.1")
     yes_no = Indicator.objects.get(code="I1.1")  # an outcome-1 indicator: UNESCO works toward it
     base = "/p/00067193"
+    # Money moved, so that the key figures, their chart and the warnings have rows to lay out.
+    transfer(activity.work_plan, "UNESCO", "100000.00", date(2008, 9, 20), illustrative=True)
+    spend(activity, 1, committed="250.00", disbursed="1000.50", illustrative=True)
 
     def refused_amount(page):
         page.fill("#id_amount_travel", "-5")
@@ -183,4 +188,4 @@ def test_every_page_fits_a_phone_and_axe_finds_no_serious_or_critical_violation(
         checked.close()
     assert layout == {}, "pages wider than the phone, touch targets under 44 x 44 px or chart text under 12 px"
     assert violations == {}, "axe-core: serious or critical violations"
-    assert charts == 3 + 3 * 2  # the dashboard's and each report's: every chart was measured
+    assert charts == 4 + 3 * 2  # the dashboard's and each report's: every chart was measured

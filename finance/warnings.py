@@ -1,0 +1,119 @@
+"""What in a programme's money needs looking at, each warning naming its record (activity code, agency,
+quarter): disbursed above an activity's budget, an agency's disbursed above what it received, expenditure on
+a cancelled activity or for a quarter not yet ended, and quarters past due with nothing reported."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Q
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from budgets.money import format_money
+from budgets.selectors import _from_cents
+from finance.key_figures import ProgrammeKeyFigures, ProgrammeMoney, add_up, counted_by, read_money
+from finance.models import Expenditure
+from workplan.models import Activity, Programme
+from workplan.natural_sort import natural_sort_key
+from workplan.periods import QUARTERS, report_period
+from workplan.reporting import due_date
+
+
+@dataclass(frozen=True)
+class FinanceWarning:
+    kind: str  # one of WARNING_KINDS
+    message: str
+
+
+WARNING_KINDS = ("over_budget", "over_received", "cancelled", "quarter_not_ended", "not_reported")
+
+
+def key_figures_and_warnings(programme: Programme, as_of: date) -> tuple[ProgrammeKeyFigures, list[FinanceWarning]]:
+    """The key figures and what in them needs looking at, each warning naming its record: seven queries."""
+    money = read_money([programme], as_of)[programme.pk]
+    figures = add_up(money, as_of)
+    return figures, [*_activity_warnings(money), *_agency_warnings(figures), *_calendar_warnings(money, as_of)]
+
+
+def finance_warnings(programme: Programme, as_of: date) -> list[FinanceWarning]:
+    return key_figures_and_warnings(programme, as_of)[1]
+
+
+def _activity_warnings(money: ProgrammeMoney) -> list[FinanceWarning]:
+    warnings = []
+    for activity_id, committed, committed_indirect, disbursed, disbursed_indirect, _made_up in money.spent.values():
+        _pk, _plan, code, agency, _output, status, budget, budget_indirect = money.activities[activity_id]
+        names = {"code": code, "agency": agency}
+        paid = _from_cents(disbursed + disbursed_indirect)
+        planned = _from_cents(budget + budget_indirect)
+        if paid > planned:
+            message = _("Activity %(code)s (%(agency)s): disbursed %(disbursed)s, above its budget of %(budget)s.")
+            names |= {"disbursed": format_money(paid), "budget": format_money(planned)}
+            warnings.append((code, FinanceWarning("over_budget", message % names)))
+        if status == Activity.Status.CANCELLED:
+            used = format_money(_from_cents(committed + committed_indirect) + paid)
+            message = _("Activity %(code)s (%(agency)s) is cancelled, yet %(amount)s was committed or disbursed on it.")
+            warnings.append((code, FinanceWarning("cancelled", message % {**names, "amount": used})))
+    return [warning for _code, warning in sorted(warnings, key=lambda item: natural_sort_key(item[0]))]
+
+
+def _agency_warnings(figures: ProgrammeKeyFigures) -> list[FinanceWarning]:
+    message = _("%(agency)s: disbursed %(disbursed)s, above the %(transferred)s it received.")
+    return [
+        FinanceWarning(
+            "over_received",
+            message
+            % {
+                "agency": agency,
+                "disbursed": format_money(agency_figures.disbursed),
+                "transferred": format_money(agency_figures.transferred),
+            },
+        )
+        for agency, agency_figures in figures.by_agency.items()
+        if agency_figures.disbursed > agency_figures.transferred
+    ]
+
+
+def _calendar_warnings(money: ProgrammeMoney, as_of: date) -> list[FinanceWarning]:
+    """Expenditure reported for a quarter still running on `as_of`, and quarters whose report is past
+    due (`workplan.reporting.due_date`) with nothing reported by an agency with activities in the year:
+    two queries."""
+    work_plans = list(money.work_plans.values())
+    warnings = []
+    early = (
+        Expenditure.objects.filter(activity__work_plan__in=work_plans)
+        .exclude(counted_by(work_plans, as_of))
+        .filter(Q(committed__gt=0) | Q(disbursed__gt=0))
+        .values_list("activity_id", "quarter")
+        .distinct()
+    )
+    message = _(
+        "Activity %(code)s (%(agency)s): expenditure reported for year %(year)s Q%(quarter)s, which ends on %(end)s."
+    )
+    for activity_id, quarter in sorted(early, key=lambda row: (natural_sort_key(money.activities[row[0]][2]), row[1])):
+        _pk, work_plan_id, code, agency, *_rest = money.activities[activity_id]
+        work_plan = money.work_plans[work_plan_id]
+        names = {"code": code, "agency": agency, "year": work_plan.year, "quarter": quarter}
+        end = date_format(report_period(work_plan, quarter).end, "SHORT_DATE_FORMAT")
+        warnings.append(FinanceWarning("quarter_not_ended", message % {**names, "end": end}))
+
+    reported = set(
+        Expenditure.objects.filter(activity__work_plan__in=work_plans)
+        .values_list("activity__work_plan_id", "activity__agency__code", "quarter")
+        .distinct()
+    )
+    agencies_by_plan: dict[int, set[str]] = defaultdict(set)
+    for _pk, work_plan_id, _code, agency, *_rest in money.activities.values():
+        agencies_by_plan[work_plan_id].add(agency)
+    message = _("%(agency)s reported no expenditure for year %(year)s Q%(quarter)s, which ended on %(end)s.")
+    for work_plan in work_plans:
+        for quarter in QUARTERS:
+            if due_date(work_plan, quarter) >= as_of:
+                continue
+            end = date_format(report_period(work_plan, quarter).end, "SHORT_DATE_FORMAT")
+            for agency in sorted(agencies_by_plan[work_plan.pk]):
+                if (work_plan.pk, agency, quarter) not in reported:
+                    names = {"agency": agency, "year": work_plan.year, "quarter": quarter, "end": end}
+                    warnings.append(FinanceWarning("not_reported", message % names))
+    return warnings
