@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from budgets.money import ZERO
+from finance.selectors import expenditure_rows
 from outcomes.models import IndicatorResult
 from outcomes.selectors import agencies_reporting_on
 from workplan.models import Activity, ActivityProgress, Agency, ReportApproval, Submission, WorkPlan
@@ -20,6 +22,7 @@ from workplan.periods import QUARTERS, report_period
 from workplan.permissions import (
     agencies_in,
     can_approve_report,
+    can_enter_agency_expenditure,
     can_review,
     can_submit,
     get_agency_of_programme,
@@ -197,6 +200,10 @@ def submission_page(request, year, quarter, agency):
         indicator__in=indicator_ids, as_of__gte=period.start, as_of__lte=period.end
     ).select_related("indicator")
     transitions, progress_changes = quarter_report_history(work_plan, agency, quarter, submission)
+    expenditure = [
+        (row, row.committed(quarter), row.disbursed(quarter))
+        for row in expenditure_rows(work_plan, agency_ids=[agency.pk])
+    ]
     return render(
         request,
         "reporting/submission.html",
@@ -215,6 +222,13 @@ def submission_page(request, year, quarter, agency):
             "results": results,
             "transitions": transitions,
             "progress_changes": progress_changes,
+            "expenditure": expenditure,
+            "expenditure_sources": len({row.source.pk for row, _committed, _disbursed in expenditure}) > 1,
+            "expenditure_totals": (
+                sum((committed for _row, committed, _disbursed in expenditure), ZERO),
+                sum((disbursed for _row, _committed, disbursed in expenditure), ZERO),
+            ),
+            "may_enter_expenditure": can_enter_agency_expenditure(request.user, request.programme, agency.pk),
             "may_submit": can_submit(request.user, request.programme, agency.pk)
             and status not in (Status.SUBMITTED, Status.ACCEPTED),
             "may_review": can_review(request.user, request.programme) and status == Status.SUBMITTED,

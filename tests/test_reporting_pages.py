@@ -1,8 +1,11 @@
 """The reporting cycle's pages: who may submit, review and reopen, in which programme."""
 
+from decimal import Decimal
+
 import pytest
 from django.urls import reverse
 
+from finance.services import QuarterFigures, record_expenditure
 from tests.factories import make_member, make_user, report_quarter
 from workplan.models import Activity, ActivityProgress, Membership, Submission
 
@@ -114,3 +117,35 @@ def test_a_secretariat_member_reads_but_cannot_act(client_for, users, reported):
     client = client_for(reader)
     assert client.get(url("submission")).status_code == 200
     assert client.post(url("submit")).status_code == 403
+
+
+def test_the_submission_shows_the_agencys_expenditure_for_the_quarter(client_for, users, reported):
+    """The coordinator reviews the quarter's money with its status: what the agency committed and
+    disbursed in that quarter, and nothing of another quarter or agency."""
+    unesco_activity = Activity.objects.get(work_plan=reported, code="1.1.1")
+    ilo_activity = Activity.objects.filter(work_plan=reported, agency__code="ILO").first()
+    source = unesco_activity.budget_lines.first().source
+
+    def spent(activity, quarter, committed, disbursed):
+        return QuarterFigures(
+            activity=activity,
+            source=source,
+            quarter=quarter,
+            committed=Decimal(committed),
+            disbursed=Decimal(disbursed),
+        )
+
+    record_expenditure(
+        figures=[spent(unesco_activity, 1, "1200.50", "800"), spent(unesco_activity, 2, "9", "77777")],
+        user=users["unesco"],
+    )
+    record_expenditure(figures=[spent(ilo_activity, 1, "0", "55555")], user=users["coordinator"])
+
+    page = client_for(users["coordinator"]).get(url("submission")).content.decode()
+    start = page.index('id="submission-expenditure"')
+    table = page[start : page.index("</table>", start)]
+    assert "1,200.50" in table and "800.00" in table
+    assert "77,777.00" not in table and "55,555.00" not in table
+    assert "Enter the quarter's expenditure" not in page  # the coordinator does not enter it
+    focal_point_page = client_for(users["unesco"]).get(url("submission")).content.decode()
+    assert "Enter the quarter's expenditure" in focal_point_page
