@@ -148,3 +148,26 @@ def test_a_forwarded_for_entry_that_is_not_an_address_falls_back_to_the_connecti
     log_in("alice", "wrong", HTTP_X_FORWARDED_FOR="10.0.0.2")  # fewer entries than proxies: came round them
 
     assert list(AccessAttempt.objects.values_list("ip_address", "failures_since_start")) == [(PROXY, 2)]
+
+
+def test_a_person_changes_their_password_from_the_link_on_their_name(client, users, cisp):
+    client.post(reverse("login"), {"username": "alice", "password": "alice-Passw0rd!"})
+    dashboard = client.get(reverse("dashboard", args=["00067193"])).content.decode()
+    assert f'href="{reverse("password_change")}"' in dashboard
+
+    form = client.get(reverse("password_change")).content.decode()
+    assert "Change your password" in form and 'class="site-header"' in form  # the site's layout, not the admin's
+
+    changed = client.post(
+        reverse("password_change"),
+        {
+            "old_password": "alice-Passw0rd!",
+            "new_password1": "Kampot-pepper-2009",
+            "new_password2": "Kampot-pepper-2009",
+        },
+        follow=True,
+    )
+    assert "Your password was changed" in changed.content.decode()
+    fresh = Client()
+    fresh.post(reverse("login"), {"username": "alice", "password": "Kampot-pepper-2009"})
+    assert "_auth_user_id" in fresh.session
