@@ -67,6 +67,17 @@ class ActivitySection:
     def late_count(self) -> int:
         return sum(row.late for row in self.rows)
 
+    def page_groups(self, start: int, stop: int) -> list[tuple[OutputGroup, list[ActivityRow]]]:
+        """The groups of the rows from `start` to `stop` - 1, in the order listed, each with those of its
+        rows: a page of the activity table."""
+        groups, position = [], 0
+        for group, rows in self.groups:
+            shown = rows[max(start - position, 0) : max(stop - position, 0)]
+            if shown:
+                groups.append((group, shown))
+            position += len(rows)
+        return groups
+
 
 @dataclass(frozen=True)
 class BudgetSection:
