@@ -173,9 +173,12 @@ def _activity_section(work_plan: WorkPlan, period: ReportPeriod, outputs: dict[s
 
     progress: dict[int, dict[int, tuple[str, str]]] = defaultdict(dict)
     reported_later: set[int] = set()
-    for activity_id, progress_quarter, status, comment in ActivityProgress.objects.filter(
-        activity__in=candidates.values("pk")
-    ).values_list("activity_id", "quarter", "status", "comment"):
+    # Unordered: their order does not matter here, and ordering them joins and sorts every activity.
+    for activity_id, progress_quarter, status, comment in (
+        ActivityProgress.objects.filter(activity__in=candidates.values("pk"))
+        .order_by()
+        .values_list("activity_id", "quarter", "status", "comment")
+    ):
         if progress_quarter <= quarter:
             progress[activity_id][progress_quarter] = (status, comment)
         else:
