@@ -10,14 +10,19 @@ from outcomes.forms import IndicatorResultForm
 from outcomes.models import Indicator, IndicatorResult
 from outcomes.selectors import IndicatorProgress, agencies_reporting_on, indicator_progress
 from workplan.models import Agency, Partner, Programme
-from workplan.permissions import can_enter_results
+from workplan.permissions import agencies_in, can_enter_results
 from workplan.reporting import PeriodLocked, is_published, refuse_locked_result
 
 
 def indicator_list(request):
     programme = request.programme
-    reporting = agencies_reporting_on(programme)
-    editable = {pk for pk, agencies in reporting.items() if can_enter_results(request.user, programme, agencies)}
+    editable = set()
+    # Whether the user may enter the results of any indicator their agencies work toward: only then is it
+    # worth reading which agencies work toward each (a pass over every activity of the programme).
+    own_agencies = {agency.pk for agency in agencies_in(request.user, programme)}
+    if can_enter_results(request.user, programme, own_agencies):
+        reporting = agencies_reporting_on(programme)
+        editable = {pk for pk, agencies in reporting.items() if can_enter_results(request.user, programme, agencies)}
     return render(
         request,
         "outcomes/indicator_list.html",

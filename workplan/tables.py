@@ -52,7 +52,10 @@ class ActivityTable(tables.Table):
         """The rows of the page, a heading row before each output's: one format string per row rather
         than a template rendering each cell through its column, which took most of the page's time (the
         report's activity table is written the same way). The cells are those of the columns above."""
-        programme = self.request.programme.mptf_project_id
+        # An activity's address ends in its id (`workplan/urls.py`): the rest is resolved once for the page.
+        activity_urls = reverse("workplan:activity", args=[self.request.programme.mptf_project_id, 0]).removesuffix(
+            "0/"
+        )
         status_labels = {status: escape(str(label)) for status, label in Activity.Status.choices}
         planned = escape(gettext("planned"))
         planned_mark = (
@@ -67,7 +70,7 @@ class ActivityTable(tables.Table):
             if activity.output_id != output_id:
                 output_id = activity.output_id
                 html.append(self._output_heading(activity.output))
-            url = escape(reverse("workplan:activity", args=[programme, activity.pk]))
+            url = escape(f"{activity_urls}{activity.pk}/")
             code = f'<a href="{url}">{escape(activity.code)}</a>' if activity.code else NO_VALUE
             title = f'<a href="{url}">{escape(activity.title)}</a>' if activity.title else NO_VALUE
             party = escape(activity.responsible_party.code) if activity.responsible_party else NO_VALUE
