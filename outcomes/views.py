@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -82,7 +83,9 @@ def public_factsheet(request):
     programme = request.programme
     results_by_outcome = {}
     reporting = agencies_reporting_on(programme)
-    for row in indicator_progress(programme):
+    rows = indicator_progress(programme)
+    prefetch_related_objects([row.indicator for row in rows], "results")
+    for row in rows:
         # Only results the coordinator accepted (or dated outside the reporting cycle) are public.
         latest = next(
             (
