@@ -5,14 +5,17 @@ by `budgets.money.indirect_cost`; a group's indirect cost is the sum of its acti
 so every total shown anywhere adds up to the cent.
 """
 
+import hashlib
 from collections import defaultdict
-from dataclasses import dataclass, field, replace
+from dataclasses import InitVar, dataclass, field, replace
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property
 
 from django.conf import settings
-from django.db.models import BigIntegerField, F, QuerySet, Sum
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import BigIntegerField, F, QuerySet, Sum, Value
 from django.db.models.functions import Cast, Round
 from django.utils.translation import gettext
 
@@ -22,10 +25,9 @@ from budgets.models import (
     BudgetRevision,
     BudgetRevisionLine,
     StatedBudget,
-    StatedCategoryTotal,
 )
 from budgets.money import MGT_SUPPORT, ZERO, format_money, indirect_cost
-from workplan.models import Activity, WorkPlan
+from workplan.models import Activity, Agency, Output, WorkPlan
 from workplan.natural_sort import natural_sort_key
 from workplan.selectors import RecordedChange, activity_changes_since, readable_changes, seen_at
 
@@ -77,9 +79,19 @@ class WorkPlanBudget:
     by_agency: dict[str, BudgetFigures]
     by_output: dict[str, BudgetFigures]
     by_output_and_agency: dict[tuple[str, str], BudgetFigures]
-    by_activity: dict[int, BudgetFigures]
     listed: BudgetFigures
     stated: dict[str, Decimal] | None = field(default=None)
+    # The direct lines by category in cents, by category id, read with the other figures: a report's copy
+    # kept as approved (`reports/snapshot.py`) has none, and reads them when asked as it always has.
+    category_cents: InitVar[dict[int, int] | None] = None
+
+    def __post_init__(self, category_cents: dict[int, int] | None) -> None:
+        self._category_cents = category_cents
+
+    @cached_property
+    def by_activity(self) -> dict[int, BudgetFigures]:
+        """Each activity's figures, when first asked for (one query): no page shows them all."""
+        return {pk: figures for pk, _agency, _output, figures in _activity_figures(self.work_plan)}
 
     @cached_property
     def categories(self) -> list[BudgetCategory]:
@@ -87,14 +99,10 @@ class WorkPlanBudget:
 
     @cached_property
     def by_category(self) -> dict[str, Decimal]:
-        """The direct lines by category, summed by the database when first asked for (two queries):
-        the reports and the budget summary show them, the dashboard does not."""
-        cents = dict(
-            BudgetLine.objects.filter(activity__work_plan=self.work_plan)
-            .values_list("category_id")
-            .annotate(cents=_sum_in_cents("amount"))
-            .order_by()
-        )
+        """The direct lines by category."""
+        cents = self._category_cents
+        if cents is None:
+            cents = _category_cents(self.work_plan)
         return {category.name: _from_cents(cents.get(category.pk)) for category in self.categories}
 
     @property
@@ -120,29 +128,26 @@ class WorkPlanBudget:
 
 
 def work_plan_budget(work_plan: WorkPlan) -> WorkPlanBudget:
-    """Three queries whatever the number of activities: the database sums each activity's budget
-    lines, the indirect cost is computed here per activity, as everywhere; and the stated TOTAL row.
-    `by_category` costs two more when asked for."""
-    rate = work_plan.programme.indirect_cost_rate
-    activities = (
-        Activity.objects.filter(work_plan=work_plan)
-        .values_list("pk", "agency__code", "output__code")
-        .annotate(direct_cents=_sum_in_cents("budget_lines__amount"))
-        .order_by()
-    )
-
-    by_activity: dict[int, BudgetFigures] = {}
+    """The work plan's figures by output, agency and category, and the stated TOTAL row: three queries
+    whatever the number of activities when its figures are in the cache (`_figures_key`), five when
+    they are computed (the database sums each activity's budget lines, the indirect cost is computed
+    here per activity, as everywhere; and the lines by category). `by_category` costs one more (the
+    categories' names), `by_activity` one more (each activity's figures)."""
+    figures_key = _figures_key(work_plan)
+    cached = cache.get(figures_key)
+    if cached is None:
+        cached = (_sums_by_output_and_agency(work_plan), _category_cents(work_plan))
+        cache.set(figures_key, cached, BUDGET_CACHE_SECONDS)
+    sums, category_cents = cached
+    # The groups are kept by id and named here, so that a code changed since shows at once.
+    codes = _codes(agencies={agency for _output, agency in sums}, outputs={output for output, _agency in sums})
+    by_output_and_agency = {
+        (codes.get((Output, output), NO_OUTPUT_LABEL), codes[Agency, agency]): BudgetFigures(direct, indirect)
+        for (output, agency), (direct, indirect) in sums.items()
+    }
     by_agency: dict[str, BudgetFigures] = defaultdict(BudgetFigures)
     by_output: dict[str, BudgetFigures] = defaultdict(BudgetFigures)
-    sums: dict[tuple[str, str], list[Decimal]] = {}  # (output, agency) -> [direct, indirect]
     listed = BudgetFigures()
-    for activity_id, agency_code, output_code, direct_cents in activities:
-        figures = budget_figures(_from_cents(direct_cents), rate)
-        by_activity[activity_id] = figures
-        group = sums.setdefault((output_code or NO_OUTPUT_LABEL, agency_code), [ZERO, ZERO])
-        group[0] += figures.direct
-        group[1] += figures.indirect
-    by_output_and_agency = {key: BudgetFigures(direct, indirect) for key, (direct, indirect) in sums.items()}
     # The other groups follow from output x agency: a few dozen additions, not three per activity.
     for (output_code, agency_code), figures in by_output_and_agency.items():
         by_agency[agency_code] += figures
@@ -154,10 +159,79 @@ def work_plan_budget(work_plan: WorkPlan) -> WorkPlanBudget:
         by_agency=dict(sorted(by_agency.items())),
         by_output=dict(sorted(by_output.items(), key=_output_order)),
         by_output_and_agency=dict(sorted(by_output_and_agency.items(), key=_output_and_agency_order)),
-        by_activity=by_activity,
         listed=listed,
         stated=_stated_totals(work_plan),
+        category_cents=category_cents,
     )
+
+
+def _codes(*, agencies: set[int], outputs: set[int | None]) -> dict[tuple[type, int], str]:
+    """(Agency, id) and (Output, id) -> code, in one query."""
+    agency_codes = Agency.objects.filter(pk__in=agencies).order_by().values_list(Value("agency"), "pk", "code")
+    output_codes = Output.objects.filter(pk__in=outputs - {None}).order_by().values_list(Value("output"), "pk", "code")
+    models = {"agency": Agency, "output": Output}
+    return {(models[kind], pk): code for kind, pk, code in agency_codes.union(output_codes, all=True)}
+
+
+# The figures stay in the cache this long at most; a change to the work plan replaces them at once (`_figures_key`).
+BUDGET_CACHE_SECONDS = 60 * 60
+
+
+def _figures_key(work_plan: WorkPlan) -> str:
+    """The cache key of a work plan's figures, made of what they are computed from: the programme's
+    rate and the latest change to any activity and any budget line. Every change to those, deletions
+    and imports included, writes a history record in the same transaction, so any change gives a new
+    key. The record's time tells it apart from one of a transaction rolled back since, whose number
+    the database may hand out again; the highest row ids cover rows added before their history is
+    written (the bulk writes of `workplan.bulk_history`). One query, written as SQL: every page with
+    figures runs it, and the ORM took seven times as long to build it as the database to answer it."""
+    quote = connection.ops.quote_name
+    newest = []
+    for model in (Activity, BudgetLine):
+        latest_change = f"FROM {quote(model.history.model._meta.db_table)} ORDER BY history_id DESC LIMIT 1"
+        newest += [
+            f"(SELECT history_id {latest_change})",
+            f"(SELECT history_date {latest_change})",
+            f"(SELECT MAX(id) FROM {quote(model._meta.db_table)})",
+        ]
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(newest)}")
+        state = cursor.fetchone()
+    state = ":".join(str(part) for part in (work_plan.programme.indirect_cost_rate, *state))
+    return f"work-plan-budget:{work_plan.pk}:{hashlib.sha256(state.encode()).hexdigest()}"
+
+
+def _activity_figures(work_plan: WorkPlan):
+    """(activity id, agency id, output id, figures) of each activity of the work plan: the database
+    sums its budget lines, the indirect cost is computed here, per activity."""
+    rate = work_plan.programme.indirect_cost_rate
+    activities = (
+        Activity.objects.filter(work_plan=work_plan)
+        .values_list("pk", "agency_id", "output_id")
+        .annotate(direct_cents=_sum_in_cents("budget_lines__amount"))
+        .order_by()
+    )
+    for activity_id, agency_id, output_id, direct_cents in activities:
+        yield activity_id, agency_id, output_id, budget_figures(_from_cents(direct_cents), rate)
+
+
+def _category_cents(work_plan: WorkPlan) -> dict[int, int]:
+    """Category id -> the direct lines of the work plan in it, in cents, summed by the database."""
+    return dict(
+        BudgetLine.objects.filter(activity__work_plan=work_plan)
+        .values_list("category_id")
+        .annotate(cents=_sum_in_cents("amount"))
+        .order_by()
+    )
+
+
+def _sums_by_output_and_agency(work_plan: WorkPlan) -> dict[tuple[int | None, int], tuple[Decimal, Decimal]]:
+    """(output id, agency id) -> (direct, indirect): the indirect cost of a group is the sum of its activities'."""
+    sums: dict[tuple[int | None, int], tuple[Decimal, Decimal]] = {}
+    for _pk, agency_id, output_id, figures in _activity_figures(work_plan):
+        direct, indirect = sums.get((output_id, agency_id), (ZERO, ZERO))
+        sums[output_id, agency_id] = (direct + figures.direct, indirect + figures.indirect)
+    return sums
 
 
 def _sum_in_cents(amount_field: str, **options) -> Sum:
@@ -182,13 +256,17 @@ def _output_and_agency_order(item: tuple[tuple[str, str], BudgetFigures]):
 
 
 def _stated_totals(work_plan: WorkPlan) -> dict[str, Decimal] | None:
-    """The TOTAL row as printed: two queries."""
-    stated = StatedBudget.objects.filter(work_plan=work_plan).values_list("pk", "indirect_cost", "total").first()
-    if stated is None:
+    """The TOTAL row as printed: one query."""
+    rows = list(
+        StatedBudget.objects.filter(work_plan=work_plan).values_list(
+            "indirect_cost", "total", "category_totals__category__name", "category_totals__amount"
+        )
+    )
+    if not rows:
         return None
-    pk, indirect, total = stated
-    by_line = StatedCategoryTotal.objects.filter(stated_budget=pk).values_list("category__name", "amount")
-    return {**dict(by_line), INDIRECT_COST_LABEL: indirect, TOTAL_LABEL: total}
+    indirect, total = rows[0][:2]
+    by_line = {category: amount for _indirect, _total, category, amount in rows if category is not None}
+    return {**by_line, INDIRECT_COST_LABEL: indirect, TOTAL_LABEL: total}
 
 
 def budget_line_changes_since(activity: Activity, *, since: datetime | None) -> list[RecordedChange]:

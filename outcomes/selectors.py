@@ -4,6 +4,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db.models import OuterRef, Prefetch, Subquery
+
 from outcomes.models import Indicator, IndicatorResult, percent_of_target
 from workplan.models import Activity, Programme
 
@@ -22,13 +24,16 @@ class IndicatorProgress:
 def indicator_progress(programme: Programme) -> list[IndicatorProgress]:
     """Every indicator of the programme with its latest result, by outcome and then by output
     (an outcome's own indicators first): two queries."""
+    # Each indicator's latest result only (one a date: `one_result_per_indicator_and_date`), not its history.
+    latest_date = IndicatorResult.objects.filter(indicator=OuterRef("indicator")).order_by("-as_of").values("as_of")
+    latest = IndicatorResult.objects.filter(as_of=Subquery(latest_date[:1]))
     indicators = (
         Indicator.objects.of_programme(programme)
         .select_related("outcome", "output__outcome")
-        .prefetch_related("results")
+        .prefetch_related(Prefetch("results", latest, to_attr="latest_results"))
     )
     return [
-        IndicatorProgress(indicator, max(indicator.results.all(), key=lambda result: result.as_of, default=None))
+        IndicatorProgress(indicator, indicator.latest_results[0] if indicator.latest_results else None)
         for indicator in sorted(indicators, key=_results_chain_order)
     ]
 

@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,14 +13,19 @@ from outcomes.forms import IndicatorResultForm
 from outcomes.models import Indicator, IndicatorResult
 from outcomes.selectors import IndicatorProgress, agencies_reporting_on, indicator_progress
 from workplan.models import Agency, Partner, Programme
-from workplan.permissions import can_enter_results
+from workplan.permissions import agencies_in, can_enter_results
 from workplan.reporting import PeriodLocked, is_published, refuse_locked_result
 
 
 def indicator_list(request):
     programme = request.programme
-    reporting = agencies_reporting_on(programme)
-    editable = {pk for pk, agencies in reporting.items() if can_enter_results(request.user, programme, agencies)}
+    editable = set()
+    # Whether the user may enter the results of any indicator their agencies work toward: only then is it
+    # worth reading which agencies work toward each (a pass over every activity of the programme).
+    own_agencies = {agency.pk for agency in agencies_in(request.user, programme)}
+    if can_enter_results(request.user, programme, own_agencies):
+        reporting = agencies_reporting_on(programme)
+        editable = {pk for pk, agencies in reporting.items() if can_enter_results(request.user, programme, agencies)}
     return render(
         request,
         "outcomes/indicator_list.html",
@@ -79,7 +85,9 @@ def public_factsheet(request):
     programme = request.programme
     results_by_outcome = {}
     reporting = agencies_reporting_on(programme)
-    for row in indicator_progress(programme):
+    rows = indicator_progress(programme)
+    prefetch_related_objects([row.indicator for row in rows], "results")
+    for row in rows:
         # Only results the coordinator accepted (or dated outside the reporting cycle) are public.
         latest = next(
             (

@@ -68,6 +68,17 @@ class ActivitySection:
     def late_count(self) -> int:
         return sum(row.late for row in self.rows)
 
+    def page_groups(self, start: int, stop: int) -> list[tuple[OutputGroup, list[ActivityRow]]]:
+        """The groups of the rows from `start` to `stop` - 1, in the order listed, each with those of its
+        rows: a page of the activity table."""
+        groups, position = [], 0
+        for group, rows in self.groups:
+            shown = rows[max(start - position, 0) : max(stop - position, 0)]
+            if shown:
+                groups.append((group, shown))
+            position += len(rows)
+        return groups
+
 
 @dataclass(frozen=True)
 class BudgetSection:
@@ -167,9 +178,12 @@ def _activity_section(work_plan: WorkPlan, period: ReportPeriod, outputs: dict[s
 
     progress: dict[int, dict[int, tuple[str, str]]] = defaultdict(dict)
     reported_later: set[int] = set()
-    for activity_id, progress_quarter, status, comment in ActivityProgress.objects.filter(
-        activity__in=candidates.values("pk")
-    ).values_list("activity_id", "quarter", "status", "comment"):
+    # Unordered: their order does not matter here, and ordering them joins and sorts every activity.
+    for activity_id, progress_quarter, status, comment in (
+        ActivityProgress.objects.filter(activity__in=candidates.values("pk"))
+        .order_by()
+        .values_list("activity_id", "quarter", "status", "comment")
+    ):
         if progress_quarter <= quarter:
             progress[activity_id][progress_quarter] = (status, comment)
         else:

@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.db.models import OuterRef, Subquery
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -22,6 +23,9 @@ from workplan.numbers import format_figure
 from workplan.periods import QUARTERS, current_quarter, report_period
 from workplan.permissions import can_approve_report, can_export, require_export, require_report_approval
 from workplan.reporting import CycleError
+
+# The activity table of a report page lists this many at most; its workbook lists every one.
+ACTIVITIES_PER_PAGE = 200
 
 
 class ReportIndexView(TemplateView):
@@ -85,7 +89,18 @@ class QuarterlyReportView(ReportMixin, TemplateView):
             "quarters": QUARTERS,
             "finance_warnings": finance_warnings(self.request.programme, timezone.localdate()),
             **self.approval_context(report),
+            **self.activity_page(report),
         }
+
+    def activity_page(self, report: QuarterlyReport) -> dict:
+        """The page of the activity table asked for (`?page=`, `?page=all` for every activity on one):
+        a year may list thousands. The rest of the report, its summary and totals, covers them all."""
+        pages = Paginator(report.activities.rows, ACTIVITIES_PER_PAGE)
+        if self.request.GET.get("page") == "all":
+            return {"activity_pages": pages, "activity_page": None, "activity_groups": report.activities.groups}
+        page = pages.get_page(self.request.GET.get("page"))
+        groups = report.activities.page_groups(page.start_index() - 1, page.end_index())
+        return {"activity_pages": pages, "activity_page": page, "activity_groups": groups}
 
     def not_accepted(self, report: QuarterlyReport) -> list[str]:
         """The agencies listed in the report whose quarter is not accepted: the report lists the same

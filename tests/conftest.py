@@ -3,6 +3,7 @@ from collections.abc import Callable
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection, connections
 from django.utils import translation
@@ -68,6 +69,13 @@ def english_after_each_test():
     request and never puts the previous one back): the next test starts in the default language."""
     yield
     translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache, as it starts with the data as loaded: what a test counts
+    (its queries) does not depend on what the tests before it left in the cache (the budget figures)."""
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

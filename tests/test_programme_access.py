@@ -7,6 +7,8 @@ from io import BytesIO
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -143,6 +145,20 @@ def test_the_switcher_lists_the_persons_programmes(client_for, users, sokha):
     assert reverse("dashboard", args=[DEMO]) in page
     only_cisp = client_for(users["unesco"]).get(reverse("dashboard", args=[CISP])).content.decode()
     assert 'class="switcher"' not in only_cisp
+
+
+def test_the_switcher_costs_no_query_to_someone_in_one_programme(client_for, users, sokha):
+    def programme_lists(client):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("reports:index", args=[CISP])).status_code == 200
+        return [
+            query["sql"]
+            for query in queries
+            if 'FROM "workplan_programme" WHERE "workplan_programme"."id" IN' in query["sql"]
+        ]
+
+    assert programme_lists(client_for(sokha))  # two programmes: the switcher lists them
+    assert not programme_lists(client_for(users["unesco"]))
 
 
 def test_the_demo_programme_says_on_every_page_that_it_is_made_up(client_for, sokha):

@@ -5,10 +5,12 @@ from collections import defaultdict
 from decimal import Decimal
 
 import pytest
+from django.db import transaction
 
 from budgets.models import BudgetCategory, BudgetLine, FundingSource
 from budgets.money import ZERO
 from budgets.selectors import NO_OUTPUT_LABEL, BudgetFigures, budget_figures, work_plan_budget
+from budgets.services import set_activity_budget
 from workplan.models import Activity, Agency, Output
 
 # Amounts that test the sums: half cents at 7% (1.50 gives 0.105), cents that binary floating point
@@ -99,3 +101,73 @@ def test_the_budget_summed_by_the_database_is_the_budget_summed_line_by_line(cis
     if activities == 35:
         # CISP Year 1 as printed in the README and the report.
         assert budget.listed.total == Decimal("931852.30")
+
+
+def test_the_figures_are_kept_until_the_work_plan_changes(cisp, users, django_assert_num_queries):
+    """Read again, the figures come from the cache (no sum over the lines); any change to an activity
+    or a budget line, through the app, an import's bulk writes or after a change rolled back, gives
+    figures computed afresh, to the cent."""
+    work_plan_budget(cisp)
+    with django_assert_num_queries(3):  # what changed, the groups' codes, the stated TOTAL row
+        assert work_plan_budget(cisp).listed.total == Decimal("931852.30")
+
+    activity = Activity.objects.get(work_plan=cisp, code="1.1.1")
+    category = BudgetCategory.objects.filter(programme=cisp.programme_id).first()
+
+    def add_to_line(amount: Decimal) -> None:
+        activity.refresh_from_db()
+        source = FundingSource.objects.get(code="MDG-F")
+        lines = {line.category: line.amount for line in activity.budget_lines.filter(source=source)}
+        amounts = {**lines, category: lines.get(category, ZERO) + amount}
+        set_activity_budget(
+            activity=activity, source=source, amounts=amounts, user=users["coordinator"], seen_version=activity.version
+        )
+
+    before = work_plan_budget(cisp)
+    add_to_line(Decimal("1000.00"))
+    after = work_plan_budget(cisp)
+    assert after.listed.direct == before.listed.direct + Decimal("1000.00")
+    assert after.by_category[category.name] == before.by_category[category.name] + Decimal("1000.00")
+    assert figures(after) == budget_summed_in_python(cisp)
+
+    # A change rolled back, then another: the database may give the second the first one's numbers.
+    with pytest.raises(RuntimeError), transaction.atomic():
+        add_to_line(Decimal("0.01"))
+        assert work_plan_budget(cisp).listed.direct == after.listed.direct + Decimal("0.01")
+        raise RuntimeError("rolled back")
+    assert figures(work_plan_budget(cisp)) == figures(after)
+    add_to_line(Decimal("0.02"))
+    assert work_plan_budget(cisp).listed.direct == after.listed.direct + Decimal("0.02")
+    assert figures(work_plan_budget(cisp)) == budget_summed_in_python(cisp)
+
+    add_activities(cisp, 100)  # bulk-created, their history not yet written
+    assert figures(work_plan_budget(cisp)) == budget_summed_in_python(cisp)
+
+    # Moving an activity to another agency, deleting one, renaming an agency, changing the rate.
+    fao = work_plan_budget(cisp).by_agency["FAO"]
+    activity.refresh_from_db()
+    activity.agency = Agency.objects.get(code="FAO")
+    activity.save()
+    assert work_plan_budget(cisp).by_agency["FAO"].direct > fao.direct
+    assert figures(work_plan_budget(cisp)) == budget_summed_in_python(cisp)
+    # The approved plan's original budget keeps its activities: one added since can be deleted.
+    Activity.objects.filter(work_plan=cisp).latest("pk").delete()
+    assert figures(work_plan_budget(cisp)) == budget_summed_in_python(cisp)
+    Agency.objects.filter(code="FAO").update(code="FAO-2")
+    assert "FAO-2" in work_plan_budget(cisp).by_agency
+    assert figures(work_plan_budget(cisp)) == budget_summed_in_python(cisp)
+    cisp.programme.indirect_cost_rate = Decimal("0.08")
+    cisp.programme.save()
+    assert figures(work_plan_budget(cisp)) == budget_summed_in_python(cisp)
+
+
+def figures(budget) -> dict:
+    """A budget's figures, as `budget_summed_in_python` gives them."""
+    return {
+        "by_category": budget.by_category,
+        "by_activity": budget.by_activity,
+        "by_agency": budget.by_agency,
+        "by_output": budget.by_output,
+        "by_output_and_agency": budget.by_output_and_agency,
+        "listed": budget.listed,
+    }

@@ -1,6 +1,7 @@
 """The work plan page's filters: "All" for no filter, a search box, and a focal point's list opening on
 their own agency."""
 
+from django import forms
 from django.urls import reverse
 
 from workplan.models import Activity, Agency
@@ -65,3 +66,13 @@ def test_others_open_on_every_agency(client_for, users, cisp):
         response = client_for(users[role]).get(URL)
         assert len(codes(response)) == Activity.objects.filter(work_plan=cisp).count()
         assert "your agency" not in response.content.decode()
+
+
+def test_the_filters_are_written_as_django_writes_a_select(client_for, users, cisp):
+    fao = Agency.objects.get(code="FAO").pk
+    form = client_for(users["coordinator"]).get(URL, {"agency": fao, "quarter": 3}).context["filter"].form
+    for name in ("agency", "responsible_party", "output", "status", "quarter"):
+        field = form[name]
+        django_select = forms.Select(attrs=field.field.widget.attrs, choices=field.field.choices)
+        assert field.as_widget() == field.as_widget(widget=django_select), name
+    assert f'<option value="{fao}" selected>FAO</option>' in form["agency"].as_widget()

@@ -46,7 +46,7 @@ class WorkPlanView(SingleTableMixin, FilterView):
     def get_queryset(self):
         return (
             Activity.objects.filter(work_plan=self.work_plan)
-            .select_related("work_plan__programme", "output", "agency", "responsible_party")
+            .select_related("output", "agency", "responsible_party")
             .order_by(F("output__sort_key").asc(nulls_last=True), "sort_key")
         )
 
