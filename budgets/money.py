@@ -2,7 +2,7 @@
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import BigIntegerField, Expression, ExpressionWrapper, Value
+from django.db.models import BigIntegerField, Expression, ExpressionWrapper, F, Sum, Value
 from django.db.models.functions import Cast, Round
 from django.utils.formats import number_format
 from django.utils.translation import gettext_noop
@@ -69,3 +69,14 @@ def indirect_cost_in_cents(direct_cents: Expression, rate: Decimal | Expression)
     return ExpressionWrapper(
         (whole_cents * ten_thousandths + Value(5000)) / Value(10000), output_field=BigIntegerField()
     )
+
+
+def sum_in_cents(amount_field: str, **options) -> Sum:
+    """The sum of an amount column in whole cents, added up as integers: exact on every database,
+    where SQLite keeps decimals as binary floating point and a sum of thousands of them could drift.
+    `options` go to `Sum` (`filter=`)."""
+    return Sum(Cast(Round(F(amount_field) * 100), BigIntegerField()), **options)
+
+
+def from_cents(cents: int | Decimal | None) -> Decimal:
+    return Decimal(int(cents or 0)).scaleb(-2)

@@ -15,8 +15,7 @@ from functools import cached_property
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import BigIntegerField, F, QuerySet, Sum, Value
-from django.db.models.functions import Cast, Round
+from django.db.models import QuerySet, Sum, Value
 from django.utils.translation import gettext
 
 from budgets.models import (
@@ -26,7 +25,7 @@ from budgets.models import (
     BudgetRevisionLine,
     StatedBudget,
 )
-from budgets.money import MGT_SUPPORT, ZERO, format_money, indirect_cost
+from budgets.money import MGT_SUPPORT, ZERO, format_money, from_cents, indirect_cost, sum_in_cents
 from workplan.models import Activity, Agency, Output, WorkPlan
 from workplan.natural_sort import natural_sort_key
 from workplan.selectors import RecordedChange, activity_changes_since, readable_changes, seen_at
@@ -103,7 +102,7 @@ class WorkPlanBudget:
         cents = self._category_cents
         if cents is None:
             cents = _category_cents(self.work_plan)
-        return {category.name: _from_cents(cents.get(category.pk)) for category in self.categories}
+        return {category.name: from_cents(cents.get(category.pk)) for category in self.categories}
 
     @property
     def listed_by_line(self) -> dict[str, Decimal]:
@@ -157,7 +156,7 @@ def work_plan_budget(work_plan: WorkPlan) -> WorkPlanBudget:
     return WorkPlanBudget(
         work_plan=work_plan,
         by_agency=dict(sorted(by_agency.items())),
-        by_output=dict(sorted(by_output.items(), key=_output_order)),
+        by_output=dict(sorted(by_output.items(), key=output_order)),
         by_output_and_agency=dict(sorted(by_output_and_agency.items(), key=_output_and_agency_order)),
         listed=listed,
         stated=_stated_totals(work_plan),
@@ -208,11 +207,11 @@ def _activity_figures(work_plan: WorkPlan):
     activities = (
         Activity.objects.filter(work_plan=work_plan)
         .values_list("pk", "agency_id", "output_id")
-        .annotate(direct_cents=_sum_in_cents("budget_lines__amount"))
+        .annotate(direct_cents=sum_in_cents("budget_lines__amount"))
         .order_by()
     )
     for activity_id, agency_id, output_id, direct_cents in activities:
-        yield activity_id, agency_id, output_id, budget_figures(_from_cents(direct_cents), rate)
+        yield activity_id, agency_id, output_id, budget_figures(from_cents(direct_cents), rate)
 
 
 def _category_cents(work_plan: WorkPlan) -> dict[int, int]:
@@ -220,7 +219,7 @@ def _category_cents(work_plan: WorkPlan) -> dict[int, int]:
     return dict(
         BudgetLine.objects.filter(activity__work_plan=work_plan)
         .values_list("category_id")
-        .annotate(cents=_sum_in_cents("amount"))
+        .annotate(cents=sum_in_cents("amount"))
         .order_by()
     )
 
@@ -234,25 +233,14 @@ def _sums_by_output_and_agency(work_plan: WorkPlan) -> dict[tuple[int | None, in
     return sums
 
 
-def _sum_in_cents(amount_field: str, **options) -> Sum:
-    """The sum of an amount column in whole cents, added up as integers: exact on every database,
-    where SQLite keeps decimals as binary floating point and a sum of thousands of them could drift.
-    `options` go to `Sum` (`filter=`)."""
-    return Sum(Cast(Round(F(amount_field) * 100), BigIntegerField()), **options)
-
-
-def _from_cents(cents: int | Decimal | None) -> Decimal:
-    return Decimal(int(cents or 0)).scaleb(-2)
-
-
-def _output_order(item: tuple[str, BudgetFigures]):
+def output_order(item: tuple[str, BudgetFigures]):
     code = item[0]
     return (code == NO_OUTPUT_LABEL, natural_sort_key(code))
 
 
 def _output_and_agency_order(item: tuple[tuple[str, str], BudgetFigures]):
     (output_code, agency_code), figures = item
-    return (*_output_order((output_code, figures)), agency_code)
+    return (*output_order((output_code, figures)), agency_code)
 
 
 def _stated_totals(work_plan: WorkPlan) -> dict[str, Decimal] | None:
@@ -360,12 +348,12 @@ def revision_budget(revision: BudgetRevision) -> dict[tuple[str, str], BudgetFig
     activities = (
         BudgetRevisionLine.objects.filter(revision=revision)
         .values_list("activity_id", "output__code", "agency__code")
-        .annotate(direct_cents=_sum_in_cents("amount"))
+        .annotate(direct_cents=sum_in_cents("amount"))
         .order_by()
     )
     groups: dict[tuple[str, str], BudgetFigures] = defaultdict(BudgetFigures)
     for _activity_id, output_code, agency_code, direct_cents in activities:
-        groups[(output_code or NO_OUTPUT_LABEL, agency_code)] += budget_figures(_from_cents(direct_cents), rate)
+        groups[(output_code or NO_OUTPUT_LABEL, agency_code)] += budget_figures(from_cents(direct_cents), rate)
     return dict(groups)
 
 
@@ -405,7 +393,7 @@ def _compare_budgets(
             sums[1] += now
     return BudgetComparison(
         original=original,
-        by_output=[BudgetChange(code, *sums) for code, sums in sorted(by_output.items(), key=_output_order)],
+        by_output=[BudgetChange(code, *sums) for code, sums in sorted(by_output.items(), key=output_order)],
         by_agency=[BudgetChange(code, *sums) for code, sums in sorted(by_agency.items())],
         by_output_and_agency=[
             BudgetChange(key, *sums) for key, sums in sorted(pairs.items(), key=_output_and_agency_order)

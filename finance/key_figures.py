@@ -37,8 +37,8 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce, Round
 
 from budgets.models import StatedBudget
-from budgets.money import ZERO, indirect_cost, indirect_cost_in_cents
-from budgets.selectors import NO_OUTPUT_LABEL, _from_cents, _output_order, _sum_in_cents
+from budgets.money import ZERO, from_cents, indirect_cost, indirect_cost_in_cents, sum_in_cents
+from budgets.selectors import NO_OUTPUT_LABEL, output_order
 from finance.models import Expenditure, Transfer
 from workplan.models import Activity, Programme, WorkPlan
 from workplan.periods import QUARTERS, report_period
@@ -205,7 +205,7 @@ def _with_indirect_cost(amount_field: str, rate: Decimal | Expression) -> tuple[
     The activity's few rows are summed, then rounded to the cent once: amounts of whole cents, a few
     dozen of them, add up in SQLite's binary floating point to within far less than half a cent of
     their exact sum (PostgreSQL adds decimals exactly). Rounding each row first, as the sums over a
-    whole work plan do (`budgets.selectors._sum_in_cents`), costs three times as long here."""
+    whole work plan do (`budgets.selectors.sum_in_cents`), costs three times as long here."""
     cents = Cast(Round(Coalesce(Sum(amount_field), Value(ZERO)) * 100), BigIntegerField())
     return cents, indirect_cost_in_cents(cents, rate)
 
@@ -271,7 +271,7 @@ def read_money(programmes: list[Programme], as_of: date) -> dict[int, ProgrammeM
     for programme_id, work_plan_id, agency, cents, illustrative in (
         Transfer.objects.filter(programme__in=money, date__lte=as_of)
         .values_list("programme_id", "work_plan_id", "agency__code")
-        .annotate(cents=_sum_in_cents("amount"), made_up=Count("pk", filter=Q(illustrative=True)))
+        .annotate(cents=sum_in_cents("amount"), made_up=Count("pk", filter=Q(illustrative=True)))
         .order_by()
     ):
         money[programme_id].transfers[agency, work_plan_id] = cents
@@ -301,10 +301,10 @@ class _Cents:
 
     def key_figures(self, *, with_transfers: bool = True) -> KeyFigures:
         return KeyFigures(
-            approved=_from_cents(self.approved),
-            transferred=_from_cents(self.transferred) if with_transfers else None,
-            committed=_from_cents(self.committed),
-            disbursed=_from_cents(self.disbursed),
+            approved=from_cents(self.approved),
+            transferred=from_cents(self.transferred) if with_transfers else None,
+            committed=from_cents(self.committed),
+            disbursed=from_cents(self.disbursed),
         )
 
 
@@ -341,8 +341,8 @@ def add_up(money: ProgrammeMoney, as_of: date) -> ProgrammeKeyFigures:
         current = by_plan[max(funded_plans, key=lambda plan: plan.year).pk]
         readiness = TrancheReadiness(
             year=max(plan.year for plan in funded_plans),
-            transferred=_from_cents(current.transferred),
-            spending=Spending(_from_cents(current.committed), _from_cents(current.disbursed)),
+            transferred=from_cents(current.transferred),
+            spending=Spending(from_cents(current.committed), from_cents(current.disbursed)),
             threshold=tranche_threshold(),
         )
     return ProgrammeKeyFigures(
@@ -351,11 +351,11 @@ def add_up(money: ProgrammeMoney, as_of: date) -> ProgrammeKeyFigures:
         by_agency={agency: by_agency[agency].key_figures() for agency in sorted(by_agency)},
         by_output={
             output: by_output[output].key_figures(with_transfers=False)
-            for output in sorted(by_output, key=lambda code: _output_order((code, None)))
+            for output in sorted(by_output, key=lambda code: output_order((code, None)))
         },
         total=total.key_figures(),
         approved_plans=[
-            ApprovedPlan(year=plan.year, listed=_from_cents(by_plan[pk].approved), stated=money.stated.get(pk))
+            ApprovedPlan(year=plan.year, listed=from_cents(by_plan[pk].approved), stated=money.stated.get(pk))
             for pk, plan in money.work_plans.items()
             if pk in approved_plan_ids
         ],

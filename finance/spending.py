@@ -7,8 +7,8 @@ from decimal import Decimal
 
 from django.db.models import Count, F, Q
 
-from budgets.money import ZERO
-from budgets.selectors import NO_OUTPUT_LABEL, WorkPlanBudget, _from_cents, _output_order, _sum_in_cents
+from budgets.money import ZERO, from_cents, sum_in_cents
+from budgets.selectors import NO_OUTPUT_LABEL, WorkPlanBudget, output_order
 from finance.key_figures import Spending, percent, spending_of
 from finance.models import Expenditure
 from workplan.models import WorkPlan
@@ -51,10 +51,10 @@ def work_plan_spending(work_plan: WorkPlan, quarter: int, budget: WorkPlanBudget
         .annotate(
             output=F("activity__output__code"),
             agency=F("activity__agency__code"),
-            committed_cents=_sum_in_cents("committed"),
-            disbursed_cents=_sum_in_cents("disbursed"),
-            quarter_committed_cents=_sum_in_cents("committed", filter=in_quarter),
-            quarter_disbursed_cents=_sum_in_cents("disbursed", filter=in_quarter),
+            committed_cents=sum_in_cents("committed"),
+            disbursed_cents=sum_in_cents("disbursed"),
+            quarter_committed_cents=sum_in_cents("committed", filter=in_quarter),
+            quarter_disbursed_cents=sum_in_cents("disbursed", filter=in_quarter),
             made_up=Count("pk", filter=Q(illustrative=True)),
         )
         .values_list(
@@ -73,8 +73,8 @@ def work_plan_spending(work_plan: WorkPlan, quarter: int, budget: WorkPlanBudget
     illustrative = False
     for output, agency, committed, disbursed, quarter_committed, quarter_disbursed, made_up in per_activity:
         group = (output or NO_OUTPUT_LABEL, agency)
-        to_date_by_group[group] += spending_of(_from_cents(committed), _from_cents(disbursed), rate)
-        in_quarter_by_group[group] += spending_of(_from_cents(quarter_committed), _from_cents(quarter_disbursed), rate)
+        to_date_by_group[group] += spending_of(from_cents(committed), from_cents(disbursed), rate)
+        in_quarter_by_group[group] += spending_of(from_cents(quarter_committed), from_cents(quarter_disbursed), rate)
         illustrative |= bool(made_up)
 
     groups = [
@@ -91,7 +91,7 @@ def work_plan_spending(work_plan: WorkPlan, quarter: int, budget: WorkPlanBudget
             quarter=in_quarter_by_group[output, agency],
             year_to_date=to_date_by_group[output, agency],
         )
-        for output, agency in sorted(groups, key=lambda key: (*_output_order((key[0], None)), key[1]))
+        for output, agency in sorted(groups, key=lambda key: (*output_order((key[0], None)), key[1]))
     ]
     total = SpendingRow(
         output="",

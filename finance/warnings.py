@@ -10,8 +10,7 @@ from django.db.models import Q
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from budgets.money import format_money
-from budgets.selectors import _from_cents
+from budgets.money import format_money, from_cents
 from finance.key_figures import ProgrammeKeyFigures, ProgrammeMoney, add_up, counted_by, read_money
 from finance.models import Expenditure
 from workplan.models import Activity, Programme
@@ -45,14 +44,14 @@ def _activity_warnings(money: ProgrammeMoney) -> list[FinanceWarning]:
     for activity_id, committed, committed_indirect, disbursed, disbursed_indirect, _made_up in money.spent.values():
         _pk, _plan, code, agency, _output, status, budget, budget_indirect = money.activities[activity_id]
         names = {"code": code, "agency": agency}
-        paid = _from_cents(disbursed + disbursed_indirect)
-        planned = _from_cents(budget + budget_indirect)
+        paid = from_cents(disbursed + disbursed_indirect)
+        planned = from_cents(budget + budget_indirect)
         if paid > planned:
             message = _("Activity %(code)s (%(agency)s): disbursed %(disbursed)s, above its budget of %(budget)s.")
             names |= {"disbursed": format_money(paid), "budget": format_money(planned)}
             warnings.append((code, FinanceWarning("over_budget", message % names)))
         if status == Activity.Status.CANCELLED:
-            used = format_money(_from_cents(committed + committed_indirect) + paid)
+            used = format_money(from_cents(committed + committed_indirect) + paid)
             message = _("Activity %(code)s (%(agency)s) is cancelled, yet %(amount)s was committed or disbursed on it.")
             warnings.append((code, FinanceWarning("cancelled", message % {**names, "amount": used})))
     return [warning for _code, warning in sorted(warnings, key=lambda item: natural_sort_key(item[0]))]
