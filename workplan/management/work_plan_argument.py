@@ -1,9 +1,14 @@
-"""The --year and --programme arguments that the work plan commands share."""
+"""The arguments that the work plan commands share: --year, --programme, --user and the workbook to read."""
 
+from collections.abc import Callable
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
 from workplan.models import Programme, WorkPlan
+from workplan.spreadsheet_safety import MACROS, is_macro_enabled_name
 
 
 def add_work_plan_arguments(parser) -> None:
@@ -30,3 +35,26 @@ def work_plan_from_options(options) -> WorkPlan:
         return WorkPlan.objects.select_related("programme").get(programme=programme, year=options["year"])
     except WorkPlan.DoesNotExist:
         raise CommandError(_("There is no work plan for year %(year)s.") % {"year": options["year"]}) from None
+
+
+def author_from_option(username: str | None, *, may: Callable, refusal: str):
+    """The user named by --user (None when left out), refused with `refusal` % {"user": username}
+    when `may(user)` is false: a command writes only what that person could write in the app."""
+    if not username:
+        return None
+    author = get_user_model().objects.filter(username=username).first()
+    if author is None:
+        raise CommandError(_("There is no user %(user)s.") % {"user": username})
+    if not may(author):
+        raise CommandError(refusal % {"user": username})
+    return author
+
+
+def read_workbook(path: str) -> bytes:
+    """The bytes of the workbook at `path`; a macro-enabled one is refused by its name before it is read."""
+    if is_macro_enabled_name(path):
+        raise CommandError(str(MACROS))
+    try:
+        return Path(path).read_bytes()
+    except OSError as error:
+        raise CommandError(_("Cannot read %(path)s: %(error)s") % {"path": path, "error": error}) from None

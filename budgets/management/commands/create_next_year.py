@@ -1,11 +1,10 @@
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from budgets.selectors import activities_to_carry_over
 from budgets.services import NextYearError, create_next_year
-from workplan.management.work_plan_argument import add_work_plan_arguments, work_plan_from_options
+from workplan.management.work_plan_argument import add_work_plan_arguments, author_from_option, work_plan_from_options
 from workplan.permissions import can_plan_next_year
 
 
@@ -26,14 +25,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, activities: str | None, with_budget_lines: bool, user: str | None, **options):
         work_plan = work_plan_from_options(options)
-        author = None
-        if user:
-            try:
-                author = get_user_model().objects.get(username=user)
-            except get_user_model().DoesNotExist:
-                raise CommandError(_("There is no user %(user)s.") % {"user": user}) from None
-            if not can_plan_next_year(author, work_plan.programme):
-                raise CommandError(_("%(user)s may not create the next year's work plan.") % {"user": user})
+        author = author_from_option(
+            user,
+            may=lambda person: can_plan_next_year(person, work_plan.programme),
+            refusal=_("%(user)s may not create the next year's work plan."),
+        )
         if activities is None:
             chosen = list(activities_to_carry_over(work_plan))
         else:

@@ -1,16 +1,17 @@
-from pathlib import Path
-
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from exchange.expenditure_import import plan_expenditure_import
 from finance.services import record_expenditure
 from workplan.change_reasons import ChangeReason, change_reason
-from workplan.management.work_plan_argument import add_work_plan_arguments, work_plan_from_options
+from workplan.management.work_plan_argument import (
+    add_work_plan_arguments,
+    author_from_option,
+    read_workbook,
+    work_plan_from_options,
+)
 from workplan.permissions import expenditure_agencies
 from workplan.reporting import PeriodLocked
-from workplan.spreadsheet_safety import MACROS, is_macro_enabled_name
 
 
 class Command(BaseCommand):
@@ -30,19 +31,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, path: str, dry_run: bool, user: str | None, **options):
         work_plan = work_plan_from_options(options)
-        author = None
-        if user:
-            author = get_user_model().objects.filter(username=user).first()
-            if author is None:
-                raise CommandError(_("There is no user %(user)s.") % {"user": user})
-            if expenditure_agencies(author, work_plan.programme) == set():
-                raise CommandError(_("%(user)s may not enter expenditure.") % {"user": user})
-        if is_macro_enabled_name(path):
-            raise CommandError(str(MACROS))
-        try:
-            data = Path(path).read_bytes()
-        except OSError as error:
-            raise CommandError(_("Cannot read %(path)s: %(error)s") % {"path": path, "error": error}) from None
+        author = author_from_option(
+            user,
+            may=lambda person: expenditure_agencies(person, work_plan.programme) != set(),
+            refusal=_("%(user)s may not enter expenditure."),
+        )
+        data = read_workbook(path)
 
         plan = plan_expenditure_import(work_plan=work_plan, data=data, user=author)
         for warning in plan.warnings:

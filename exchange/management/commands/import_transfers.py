@@ -1,15 +1,11 @@
-from pathlib import Path
-
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from budgets.money import format_money
 from exchange.transfers_import import plan_transfers_import
 from finance.services import record_transfers
-from workplan.management.work_plan_argument import programme_from_options
+from workplan.management.work_plan_argument import author_from_option, programme_from_options, read_workbook
 from workplan.permissions import can_record_transfers
-from workplan.spreadsheet_safety import MACROS, is_macro_enabled_name
 
 
 class Command(BaseCommand):
@@ -32,19 +28,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, path: str, year: int | None, dry_run: bool, user: str | None, **options):
         programme = programme_from_options(options)
-        author = None
-        if user:
-            author = get_user_model().objects.filter(username=user).first()
-            if author is None:
-                raise CommandError(_("There is no user %(user)s.") % {"user": user})
-            if not can_record_transfers(author, programme):
-                raise CommandError(_("%(user)s may not record transfers.") % {"user": user})
-        if is_macro_enabled_name(path):
-            raise CommandError(str(MACROS))
-        try:
-            data = Path(path).read_bytes()
-        except OSError as error:
-            raise CommandError(_("Cannot read %(path)s: %(error)s") % {"path": path, "error": error}) from None
+        author = author_from_option(
+            user,
+            may=lambda person: can_record_transfers(person, programme),
+            refusal=_("%(user)s may not record transfers."),
+        )
+        data = read_workbook(path)
         plan = plan_transfers_import(programme=programme, data=data, year=year)
         if not plan.is_valid:
             for problem in plan.problems:

@@ -1,15 +1,16 @@
-from pathlib import Path
-
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from exchange.import_plan import CHANGED, CREATED, UNCHANGED
 from exchange.services import ImportRefused, import_work_plan
 from exchange.workplan_import import plan_work_plan_import
-from workplan.management.work_plan_argument import add_work_plan_arguments, work_plan_from_options
+from workplan.management.work_plan_argument import (
+    add_work_plan_arguments,
+    author_from_option,
+    read_workbook,
+    work_plan_from_options,
+)
 from workplan.permissions import can_import_work_plans
-from workplan.spreadsheet_safety import MACROS, is_macro_enabled_name
 
 
 class Command(BaseCommand):
@@ -26,20 +27,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, path: str, dry_run: bool, user: str | None, **options):
         work_plan = work_plan_from_options(options)
-        author = None
-        if user:
-            try:
-                author = get_user_model().objects.get(username=user)
-            except get_user_model().DoesNotExist:
-                raise CommandError(_("There is no user %(user)s.") % {"user": user}) from None
-            if not can_import_work_plans(author, work_plan.programme):
-                raise CommandError(_("%(user)s may not import work plans.") % {"user": user})
-        if is_macro_enabled_name(path):
-            raise CommandError(str(MACROS))
-        try:
-            data = Path(path).read_bytes()
-        except OSError as error:
-            raise CommandError(_("Cannot read %(path)s: %(error)s") % {"path": path, "error": error}) from None
+        author = author_from_option(
+            user,
+            may=lambda person: can_import_work_plans(person, work_plan.programme),
+            refusal=_("%(user)s may not import work plans."),
+        )
+        data = read_workbook(path)
 
         plan = plan_work_plan_import(work_plan=work_plan, data=data, user=author)
         for warning in plan.warnings:
