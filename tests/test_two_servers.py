@@ -191,13 +191,13 @@ def test_an_import_previewed_on_one_server_is_confirmed_on_another(two_servers, 
             f"{a.url}/accounts/login/",
             form={"username": "carol", "password": "carol-Passw0rd!", "csrfmiddlewaretoken": csrf_token(login.text())},
         )
-        assert logged_in.ok and '<span class="user">carol</span>' in logged_in.text(), logged_in.text()
+        assert logged_in.ok and 'title="Change your password">carol</a>' in logged_in.text(), logged_in.text()
         session_key = next(c["value"] for c in http.storage_state()["cookies"] if c["name"] == "sessionid")
 
         # Server B knows the session server A opened: from Redis (cached_db), else from the database.
         page_on_b = http.get(f"{b.url}/p/{CISP}/work-plans/1/")
         assert page_on_b.ok and page_on_b.url == f"{b.url}/p/{CISP}/work-plans/1/"
-        assert '<span class="user">carol</span>' in page_on_b.text()
+        assert 'title="Change your password">carol</a>' in page_on_b.text()
         assert redis.Redis.from_url(REDIS_URL).keys(f"*{session_key}")
 
         form = http.get(f"{a.url}{import_path}")
