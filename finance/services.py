@@ -43,6 +43,13 @@ def record_transfers(*, programme: Programme, transfers: Iterable[Transfer], use
 
 
 @transaction.atomic
+def delete_transfer(*, transfer: Transfer, user) -> None:
+    """Remove a transfer recorded by mistake; its history keeps what it was and who removed it."""
+    transfer._history_user = user
+    transfer.delete()
+
+
+@transaction.atomic
 def record_expenditure(
     *,
     figures: Iterable[QuarterFigures],

@@ -4,14 +4,15 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from budgets.money import ZERO
 from finance.forms import ExpenditureForm, TransferForm
 from finance.models import Transfer
 from finance.selectors import ExpenditureRow, expenditure_rows, transfers_of
-from finance.services import record_expenditure, record_transfers
+from finance.services import delete_transfer, record_expenditure, record_transfers
 from workplan.models import Agency, WorkPlan
 from workplan.periods import QUARTERS, report_period
 from workplan.permissions import (
@@ -53,6 +54,20 @@ def transfers(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         },
         status=400 if form is not None and form.errors else 200,
     )
+
+
+@require_POST
+def transfer_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """A coordinator removes a transfer recorded by mistake."""
+    transfer = get_object_or_404(Transfer.objects.select_related("agency"), pk=pk, programme=request.programme)
+    require_transfer_recording(request)
+    delete_transfer(transfer=transfer, user=request.user)
+    messages.success(
+        request,
+        _("The transfer of %(date)s to %(agency)s was deleted.")
+        % {"date": date_format(transfer.date), "agency": transfer.agency.code},
+    )
+    return redirect("finance:transfers", programme=request.programme.mptf_project_id)
 
 
 @require_GET

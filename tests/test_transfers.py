@@ -248,3 +248,36 @@ def test_an_administrator_records_a_transfer_in_the_admin(client, cisp):
     transfer = Transfer.objects.get(programme=cisp.programme)
     assert (transfer.amount, transfer.recorded_by) == (Decimal("2500.00"), admin)
     assert client.get(reverse("admin:finance_transfer_changelist")).status_code == 200
+
+
+def test_a_coordinator_deletes_a_transfer_recorded_by_mistake(client_for, users, cisp, demo):
+    ilo = Agency.objects.get(code="ILO")
+    mistake = Transfer.objects.create(
+        programme=cisp.programme, work_plan=cisp, agency=ilo, date=date(2008, 11, 3), amount=Decimal("5000.00")
+    )
+    delete = reverse("finance:transfer_delete", args=[CISP, mistake.pk])
+    assert client_for(users["unesco"]).post(delete).status_code == 403
+    assert client_for(users["coordinator"]).get(delete).status_code == 405  # a link cannot delete
+
+    editing = client_for(users["coordinator"]).get(reverse("finance:transfer", args=[CISP, mistake.pk]))
+    assert "Delete this transfer" in editing.content.decode()
+    deleted = client_for(users["coordinator"]).post(delete, follow=True)
+    assert "The transfer of 3 November 2008 to ILO was deleted." in deleted.content.decode()
+    assert not Transfer.objects.filter(pk=mistake.pk).exists()
+    removal = Transfer.history.filter(id=mistake.pk).latest("history_date")
+    assert (removal.history_type, removal.history_user, removal.amount) == (
+        "-",
+        users["coordinator"],
+        Decimal("5000.00"),
+    )
+
+    demo_transfer = Transfer.objects.create(
+        programme=demo.programme, work_plan=demo, agency=ilo, date=date(2013, 3, 1), amount=Decimal("5000.00")
+    )
+    assert (
+        client_for(users["coordinator"])
+        .post(reverse("finance:transfer_delete", args=[CISP, demo_transfer.pk]))
+        .status_code
+        == 404
+    )
+    assert Transfer.objects.filter(pk=demo_transfer.pk).exists()
