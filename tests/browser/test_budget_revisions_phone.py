@@ -8,8 +8,7 @@ import pytest
 
 from budgets.models import BudgetLine
 from budgets.services import record_budget_revision
-from tests.browser.conftest import ARTIFACTS
-from tests.browser.test_phone import AXE, MEASURE, START_AXE, TOUCH_TARGETS, PhonePage, Tabs
+from tests.browser.test_phone import PhonePage, walk
 from tests.factories import make_user
 from workplan.models import Activity, WorkPlan
 from workplan.permissions import Role
@@ -47,25 +46,6 @@ def pages(cisp_live) -> list[PhonePage]:
 
 
 def test_the_budget_revision_and_next_year_pages_fit_a_phone(browser, cisp_live, pages):
-    measured, checked = Tabs(browser, cisp_live, bypass_csp=False), Tabs(browser, cisp_live, bypass_csp=True)
-    layout, violations = {}, {}
-    try:
-        ARTIFACTS.mkdir(exist_ok=True)
-        for number, page in enumerate(pages):
-            if page.axe:
-                axe_tab = checked.open(page)
-                axe_tab.add_script_tag(path=AXE)
-                axe_tab.evaluate(START_AXE)
-            tab = measured.open(page)
-            measures = tab.evaluate(MEASURE, TOUCH_TARGETS)
-            tab.screenshot(path=ARTIFACTS / f"phone-budget-revisions-{number}.png", full_page=True)
-            measures.pop("charts")
-            if problems := {key: value for key, value in measures.items() if value}:
-                layout[page.name] = problems
-            if page.axe and (found := axe_tab.evaluate("window.seriousViolations")):
-                violations[page.name] = found
-    finally:
-        measured.close()
-        checked.close()
+    layout, violations, _charts = walk(browser, cisp_live, pages, screenshots="phone-budget-revisions")
     assert layout == {}, "pages wider than the phone or touch targets under 44 x 44 px"
     assert violations == {}, "axe-core: serious or critical violations"

@@ -5,7 +5,7 @@ from datetime import date
 from decimal import Decimal
 
 from finance.models import Transfer
-from tests.browser.test_phone import AXE, MEASURE, START_AXE, TOUCH_TARGETS, PhonePage, Tabs
+from tests.browser.test_phone import PhonePage, walk
 from tests.factories import make_user
 from tests.test_expenditure_workbook import exported
 from tests.workbooks import editable, saved
@@ -50,21 +50,6 @@ def test_the_money_pages_fit_a_phone_and_axe_finds_no_serious_violation(browser,
         PhonePage(focal_point, f"{base}/expenditure/workbooks/", previewed_import),
         PhonePage(coordinator, f"{base}/transfers/{Transfer.objects.get().pk}/"),
     ]
-    measured, checked = Tabs(browser, cisp_live, bypass_csp=False), Tabs(browser, cisp_live, bypass_csp=True)
-    layout, violations = {}, {}
-    try:
-        for page in pages:
-            axe_tab = checked.open(page)
-            axe_tab.add_script_tag(path=AXE)
-            axe_tab.evaluate(START_AXE)
-            measures = measured.open(page).evaluate(MEASURE, TOUCH_TARGETS)
-            measures.pop("charts")
-            if problems := {key: value for key, value in measures.items() if value}:
-                layout[page.name] = problems
-            if found := axe_tab.evaluate("window.seriousViolations"):
-                violations[page.name] = found
-    finally:
-        measured.close()
-        checked.close()
+    layout, violations, _charts = walk(browser, cisp_live, pages)
     assert layout == {}, "pages wider than the phone, or touch targets under 44 x 44 px"
     assert violations == {}, "axe-core: serious or critical violations"

@@ -15,6 +15,7 @@ import pytest
 from django.test import Client
 
 from outcomes.models import Indicator
+from tests.browser.conftest import ARTIFACTS
 from tests.factories import make_member, make_user
 from tests.finance_examples import spend, transfer
 from tests.workbooks import CONTRACTS, editable, exported, row_of, saved
@@ -168,19 +169,28 @@ START_AXE = """() => {
 }"""
 
 
-def test_every_page_fits_a_phone_and_axe_finds_no_serious_or_critical_violation(browser, cisp_live, phone_pages):
+class PhoneWalk(NamedTuple):
+    layout: dict  # page name -> what does not fit a phone
+    violations: dict  # page name -> axe-core's serious and critical violations
+    charts: int  # charts measured
+
+
+def walk(browser, live_server, pages: list[PhonePage], screenshots: str | None = None) -> PhoneWalk:
     """Each page is opened twice: under the policy to measure it, and in a context that bypasses the policy to
-    run axe (which the test injects as an inline script); axe runs while the measured copy loads."""
-    measured, checked = Tabs(browser, cisp_live, bypass_csp=False), Tabs(browser, cisp_live, bypass_csp=True)
+    run axe (which the test injects as an inline script); axe runs while the measured copy loads. With
+    `screenshots`, each measured page is kept as ARTIFACTS/<screenshots>-<n>.png."""
+    measured, checked = Tabs(browser, live_server, bypass_csp=False), Tabs(browser, live_server, bypass_csp=True)
     layout, violations, charts = {}, {}, 0
     try:
-        for page in phone_pages:
+        for number, page in enumerate(pages):
             if page.axe:
                 axe_tab = checked.open(page)
                 axe_tab.add_script_tag(path=AXE)
                 axe_tab.evaluate(START_AXE)
-
-            measures = measured.open(page).evaluate(MEASURE, TOUCH_TARGETS)
+            tab = measured.open(page)
+            measures = tab.evaluate(MEASURE, TOUCH_TARGETS)
+            if screenshots:
+                tab.screenshot(path=ARTIFACTS / f"{screenshots}-{number}.png", full_page=True)
             charts += measures.pop("charts")
             if problems := {key: value for key, value in measures.items() if value}:
                 layout[page.name] = problems
@@ -189,6 +199,11 @@ def test_every_page_fits_a_phone_and_axe_finds_no_serious_or_critical_violation(
     finally:
         measured.close()
         checked.close()
+    return PhoneWalk(layout, violations, charts)
+
+
+def test_every_page_fits_a_phone_and_axe_finds_no_serious_or_critical_violation(browser, cisp_live, phone_pages):
+    layout, violations, charts = walk(browser, cisp_live, phone_pages)
     assert layout == {}, "pages wider than the phone, touch targets under 44 x 44 px or chart text under 12 px"
     assert violations == {}, "axe-core: serious or critical violations"
     assert charts == 4 + 3 * 2  # the dashboard's and each report's: every chart was measured
