@@ -5,6 +5,7 @@ by `budgets.money.indirect_cost`; a group's indirect cost is the sum of its acti
 so every total shown anywhere adds up to the cent.
 """
 
+import functools
 import hashlib
 from collections import defaultdict
 from dataclasses import InitVar, dataclass, field, replace
@@ -197,7 +198,7 @@ def latest_changes(*models) -> tuple:
     quote = connection.ops.quote_name
     newest = []
     for model in models:
-        latest_change = f"FROM {quote(model.history.model._meta.db_table)} ORDER BY history_id DESC LIMIT 1"
+        latest_change = f"FROM {quote(_history_table(model))} ORDER BY history_id DESC LIMIT 1"
         newest += [
             f"(SELECT history_id {latest_change})",
             f"(SELECT history_date {latest_change})",
@@ -206,6 +207,12 @@ def latest_changes(*models) -> tuple:
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {', '.join(newest)}")
         return cursor.fetchone()
+
+
+@functools.cache
+def _history_table(model) -> str:
+    # Kept: each read of `model.history` builds a new manager class, which costs more than the query.
+    return model.history.model._meta.db_table
 
 
 def _activity_figures(work_plan: WorkPlan):
