@@ -5,7 +5,6 @@ by `budgets.money.indirect_cost`; a group's indirect cost is the sum of its acti
 so every total shown anywhere adds up to the cent.
 """
 
-import functools
 import hashlib
 from collections import defaultdict
 from dataclasses import InitVar, dataclass, field, replace
@@ -29,7 +28,7 @@ from budgets.models import (
 from budgets.money import MGT_SUPPORT, ZERO, format_money, from_cents, indirect_cost, sum_in_cents
 from workplan.models import Activity, Agency, Output, WorkPlan
 from workplan.natural_sort import natural_sort_key
-from workplan.selectors import RecordedChange, activity_changes_since, readable_changes, seen_at
+from workplan.selectors import RecordedChange, activity_changes_since, history_of, readable_changes, seen_at
 
 # Keys of the machine-readable summary, as the programme's own work plan labels its lines.
 INDIRECT_COST_LABEL = MGT_SUPPORT
@@ -198,7 +197,7 @@ def latest_changes(*models) -> tuple:
     quote = connection.ops.quote_name
     newest = []
     for model in models:
-        latest_change = f"FROM {quote(_history_table(model))} ORDER BY history_id DESC LIMIT 1"
+        latest_change = f"FROM {quote(history_of(model).model._meta.db_table)} ORDER BY history_id DESC LIMIT 1"
         newest += [
             f"(SELECT history_id {latest_change})",
             f"(SELECT history_date {latest_change})",
@@ -207,12 +206,6 @@ def latest_changes(*models) -> tuple:
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {', '.join(newest)}")
         return cursor.fetchone()
-
-
-@functools.cache
-def _history_table(model) -> str:
-    # Kept: each read of `model.history` builds a new manager class, which costs more than the query.
-    return model.history.model._meta.db_table
 
 
 def _activity_figures(work_plan: WorkPlan):
@@ -275,7 +268,9 @@ def _stated_totals(work_plan: WorkPlan) -> dict[str, Decimal] | None:
 def budget_line_changes_since(activity: Activity, *, since: datetime | None) -> list[RecordedChange]:
     """The activity's budget lines added, changed or removed after `since` (ever, with None), oldest
     first: each named by its category and source of funds, the amount before and after. One query."""
-    records = BudgetLine.history.filter(activity_id=activity.pk).select_related("history_user", "category", "source")
+    records = (
+        history_of(BudgetLine).filter(activity_id=activity.pk).select_related("history_user", "category", "source")
+    )
     records = list(records.order_by("history_date", "history_id"))
     changes = readable_changes(records, fields=["amount"], formatters={"amount": format_money})
     named = []

@@ -1,5 +1,6 @@
 """Reads of the work plan that pages, forms and reports share."""
 
+import functools
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -15,6 +16,17 @@ NO_VALUE = "\N{EN DASH}"
 CREATED, CHANGED, DELETED = "+", "~", "-"
 # How many changes the activity page lists, newest first.
 HISTORY_SHOWN = 50
+
+
+def history_of(model: type[models.Model]) -> models.QuerySet:
+    """The history records of `model`, as `model.history.all()` without its cost."""
+    return _history_model(model).objects.all()
+
+
+@functools.cache
+def _history_model(model: type[models.Model]) -> type[models.Model]:
+    # Kept: each read of `model.history` builds a new manager class, which costs more than a short query.
+    return model.history.model
 
 
 @dataclass(frozen=True)
@@ -136,12 +148,12 @@ def activity_history(activity: Activity) -> list[RecordedChange]:
     """The changes to an activity and to its quarterly progress, newest first (the latest
     HISTORY_SHOWN): who, when, what and why. A constant number of queries."""
     # One more record than shown: the oldest shown change is compared with the record before it.
-    records = Activity.history.filter(id=activity.pk).select_related("history_user")
+    records = history_of(Activity).filter(id=activity.pk).select_related("history_user")
     records = list(records.order_by("-history_date", "-history_id")[: HISTORY_SHOWN + 1])[::-1]
     changes = readable_changes(records, fields=ACTIVITY_HISTORY_FIELDS)
     if len(records) > HISTORY_SHOWN:
         changes = changes[1:]
-    progress = ActivityProgress.history.filter(activity_id=activity.pk).select_related("history_user")
+    progress = history_of(ActivityProgress).filter(activity_id=activity.pk).select_related("history_user")
     changes += readable_changes(
         progress.order_by("history_date", "history_id"),
         fields=PROGRESS_HISTORY_FIELDS,
@@ -161,9 +173,11 @@ def quarter_report_history(
     if submission is not None:
         records = submission.history.select_related("history_user").order_by("history_date", "history_id")
         transitions = readable_changes(records, fields=["status"])[::-1]
-    progress = ActivityProgress.history.filter(
-        activity__work_plan=work_plan, activity__agency=agency, quarter=quarter
-    ).select_related("history_user", "activity")
+    progress = (
+        history_of(ActivityProgress)
+        .filter(activity__work_plan=work_plan, activity__agency=agency, quarter=quarter)
+        .select_related("history_user", "activity")
+    )
     changes = readable_changes(
         progress.order_by("history_date", "history_id"),
         fields=PROGRESS_HISTORY_FIELDS,
@@ -178,7 +192,10 @@ def quarter_report_history(
 def activity_changes_since(activity: Activity, *, seen_version: int) -> list[RecordedChange]:
     """The saves of `activity` that raised its version above `seen_version`, oldest first."""
     records = list(
-        Activity.history.filter(id=activity.pk).select_related("history_user").order_by("history_date", "history_id")
+        history_of(Activity)
+        .filter(id=activity.pk)
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
     )
     changes = readable_changes(records, fields=ACTIVITY_HISTORY_FIELDS)
     return [change for record, change in zip(records, changes, strict=True) if record.version > seen_version]
@@ -188,7 +205,8 @@ def seen_at(activity: Activity, *, seen_version: int) -> datetime | None:
     """When the version a form was opened on was saved, as far as the history knows: the time
     of the last recorded save at or below `seen_version` (None when there is none)."""
     return (
-        Activity.history.filter(id=activity.pk, version__lte=seen_version)
+        history_of(Activity)
+        .filter(id=activity.pk, version__lte=seen_version)
         .order_by("-history_date")
         .values_list("history_date", flat=True)
         .first()
