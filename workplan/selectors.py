@@ -50,11 +50,13 @@ def readable_changes(
     fields: Sequence[str],
     formatters: dict[str, Callable[[object], str]] | None = None,
     subject: Callable[[object], str] | None = None,
+    known_names: dict[str, dict[object, str]] | None = None,
 ) -> list[RecordedChange]:
     """Historical records (of one model, of one or several of its rows, oldest first) as changes
     people read: a creation from nothing, a deletion to nothing, a change against the row's record
     before it in `records` (the first of a row has none). Related records are named with one query per
-    foreign key among `fields`, whatever the number of records."""
+    foreign key among `fields`, whatever the number of records, except where `known_names` ({foreign key
+    name: {id: name}}) names every one the changes hold."""
     records = list(records)
     if not records:
         return []
@@ -77,7 +79,7 @@ def readable_changes(
             delta = [(name, previous[name], value) for name, value in values.items() if previous[name] != value]
         compared.append((record, delta))
 
-    names = _related_names(model_fields, [delta for _record, delta in compared if delta])
+    names = _related_names(model_fields, [delta for _record, delta in compared if delta], known_names or {})
     formatters = formatters or {}
 
     def shown(name, value):
@@ -109,19 +111,17 @@ def _has_value(value) -> bool:
     return value is not None and value != "" and value is not False
 
 
-def _related_names(model_fields, deltas) -> dict[str, dict[object, str]]:
+def _related_names(model_fields, deltas, known_names) -> dict[str, dict[object, str]]:
     """{foreign key name: {id: the related record's name}} for the ids the changes hold."""
     names = {}
     for model_field in model_fields:
         if not isinstance(model_field, models.ForeignKey):
             continue
+        known = known_names.get(model_field.name, {})
         ids = {value for delta in deltas for name, *values in delta if name == model_field.name for value in values}
-        ids.discard(None)
-        if ids:
-            related = model_field.related_model._base_manager.in_bulk(ids)
-            names[model_field.name] = {pk: str(record) for pk, record in related.items()}
-        else:
-            names[model_field.name] = {}
+        ids -= {None, *known}
+        related = model_field.related_model._base_manager.in_bulk(ids) if ids else {}
+        names[model_field.name] = {**known, **{pk: str(record) for pk, record in related.items()}}
     return names
 
 
@@ -150,7 +150,7 @@ def activity_history(activity: Activity) -> list[RecordedChange]:
     # One more record than shown: the oldest shown change is compared with the record before it.
     records = history_of(Activity).filter(id=activity.pk).select_related("history_user")
     records = list(records.order_by("-history_date", "-history_id")[: HISTORY_SHOWN + 1])[::-1]
-    changes = readable_changes(records, fields=ACTIVITY_HISTORY_FIELDS)
+    changes = readable_changes(records, fields=ACTIVITY_HISTORY_FIELDS, known_names=_current_names(activity))
     if len(records) > HISTORY_SHOWN:
         changes = changes[1:]
     progress = history_of(ActivityProgress).filter(activity_id=activity.pk).select_related("history_user")
@@ -160,6 +160,17 @@ def activity_history(activity: Activity) -> list[RecordedChange]:
         subject=lambda record: _("Q%(quarter)s progress") % {"quarter": record.quarter},
     )
     return sorted(changes, key=lambda change: change.at, reverse=True)[:HISTORY_SHOWN]
+
+
+def _current_names(activity: Activity) -> dict[str, dict[object, str]]:
+    """The names of the records the activity refers to now, where they are already read with it: most
+    of its history refers to the same ones."""
+    names = {}
+    for name in ("output", "agency", "responsible_party"):
+        model_field = Activity._meta.get_field(name)
+        if model_field.is_cached(activity) and getattr(activity, name) is not None:
+            names[name] = {getattr(activity, model_field.attname): str(getattr(activity, name))}
+    return names
 
 
 def quarter_report_history(
