@@ -16,6 +16,8 @@ NO_VALUE = "\N{EN DASH}"
 CREATED, CHANGED, DELETED = "+", "~", "-"
 # How many changes the activity page lists, newest first.
 HISTORY_SHOWN = 50
+# A value in the history is cut to this many characters.
+SHOWN_LENGTH = 120
 
 
 def history_of(model: type[models.Model]) -> models.QuerySet:
@@ -89,16 +91,14 @@ def readable_changes(
             return names[name].get(value, NO_VALUE)
         return shown_value(model, name, value)
 
+    labels = {model_field.name: str(model_field.verbose_name) for model_field in model_fields}
     return [
         RecordedChange(
             user=record.history_user,
             at=record.history_date,
             fields=None
             if delta is None
-            else [
-                (str(model._meta.get_field(name).verbose_name), shown(name, before), shown(name, after))
-                for name, before, after in delta
-            ],
+            else [(labels[name], shown(name, before), shown(name, after)) for name, before, after in delta],
             action=record.history_type,
             subject=subject(record) if subject else "",
             reason=readable_reason(record.history_change_reason),
@@ -233,4 +233,6 @@ def shown_value(model, field_name: str, value) -> str:
         value = dict(model_field.flatchoices).get(value, value)
     elif isinstance(value, bool):
         value = _("yes") if value else _("no")
-    return Truncator(str(value)).chars(120)
+    text = str(value)
+    # Truncator's count is costly, and a text this short is left as it is.
+    return text if len(text) <= SHOWN_LENGTH else Truncator(text).chars(SHOWN_LENGTH)
