@@ -13,7 +13,8 @@ Then it times, best of `--repeat` rounds:
 - portfolio: `finance.key_figures.portfolio_key_figures()` for every programme at once, as the portfolio page
   reads them: approved, transferred, committed, disbursed by agency, output and programme, with the indirect
   cost computed per activity and the rates;
-- dashboard: `key_figures_and_warnings()` for one programme, as its dashboard reads them;
+- dashboard: `key_figures_and_warnings()` for one programme, as its dashboard reads them when they are not in
+  the cache (emptied before each time);
 - baseline: one plain SQL query summing the same budget lines, expenditure and transfers by programme and
   agency, with no indirect cost, no dates and no rounding.
 
@@ -66,14 +67,20 @@ def main() -> None:
 
 
 def run(programme_count: int, activity_count: int, repeat: int) -> dict:
+    from django.core.cache import cache
+
     from finance.key_figures import portfolio_key_figures
     from finance.warnings import key_figures_and_warnings
+
+    def computed_key_figures_and_warnings(programme):
+        cache.clear()
+        return key_figures_and_warnings(programme, AS_OF)
 
     programmes = build_portfolio(programme_count, activity_count)
     measures = {
         "portfolio": lambda: len(portfolio_key_figures(programmes, AS_OF)),
         "baseline": lambda: len(baseline_rows()),
-        "dashboard": lambda: len(key_figures_and_warnings(programmes[0], AS_OF)[1]),
+        "dashboard": lambda: len(computed_key_figures_and_warnings(programmes[0])[1]),
     }
     best = best_of(repeat, measures)
     return {

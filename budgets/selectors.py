@@ -28,7 +28,7 @@ from budgets.models import (
 from budgets.money import MGT_SUPPORT, ZERO, format_money, from_cents, indirect_cost, sum_in_cents
 from workplan.models import Activity, Agency, Output, WorkPlan
 from workplan.natural_sort import natural_sort_key
-from workplan.selectors import RecordedChange, activity_changes_since, readable_changes, seen_at
+from workplan.selectors import RecordedChange, activity_changes_since, history_of, readable_changes, seen_at
 
 # Keys of the machine-readable summary, as the programme's own work plan labels its lines.
 INDIRECT_COST_LABEL = MGT_SUPPORT
@@ -178,16 +178,26 @@ BUDGET_CACHE_SECONDS = 60 * 60
 
 def _figures_key(work_plan: WorkPlan) -> str:
     """The cache key of a work plan's figures, made of what they are computed from: the programme's
-    rate and the latest change to any activity and any budget line. Every change to those, deletions
-    and imports included, writes a history record in the same transaction, so any change gives a new
-    key. The record's time tells it apart from one of a transaction rolled back since, whose number
-    the database may hand out again; the highest row ids cover rows added before their history is
-    written (the bulk writes of `workplan.bulk_history`). One query, written as SQL: every page with
-    figures runs it, and the ORM took seven times as long to build it as the database to answer it."""
+    rate and the latest change to any activity and any budget line (`latest_changes`)."""
+    state = ":".join(
+        str(part) for part in (work_plan.programme.indirect_cost_rate, *latest_changes(Activity, BudgetLine))
+    )
+    return f"work-plan-budget:{work_plan.pk}:{hashlib.sha256(state.encode()).hexdigest()}"
+
+
+def latest_changes(*models) -> tuple:
+    """What tells the cached figures computed from `models` (each with its history) apart from any
+    later ones: the latest history record of each, its id and time, and its highest row id. Every
+    change to those, deletions and imports included, writes a history record in the same transaction,
+    so any change gives a new state. The record's time tells it apart from one of a transaction rolled
+    back since, whose number the database may hand out again; the highest row ids cover rows added
+    before their history is written (the bulk writes of `workplan.bulk_history`). One query, written as
+    SQL: every page with figures runs it, and the ORM took seven times as long to build it as the
+    database to answer it."""
     quote = connection.ops.quote_name
     newest = []
-    for model in (Activity, BudgetLine):
-        latest_change = f"FROM {quote(model.history.model._meta.db_table)} ORDER BY history_id DESC LIMIT 1"
+    for model in models:
+        latest_change = f"FROM {quote(history_of(model).model._meta.db_table)} ORDER BY history_id DESC LIMIT 1"
         newest += [
             f"(SELECT history_id {latest_change})",
             f"(SELECT history_date {latest_change})",
@@ -195,9 +205,7 @@ def _figures_key(work_plan: WorkPlan) -> str:
         ]
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {', '.join(newest)}")
-        state = cursor.fetchone()
-    state = ":".join(str(part) for part in (work_plan.programme.indirect_cost_rate, *state))
-    return f"work-plan-budget:{work_plan.pk}:{hashlib.sha256(state.encode()).hexdigest()}"
+        return cursor.fetchone()
 
 
 def _activity_figures(work_plan: WorkPlan):
@@ -260,7 +268,9 @@ def _stated_totals(work_plan: WorkPlan) -> dict[str, Decimal] | None:
 def budget_line_changes_since(activity: Activity, *, since: datetime | None) -> list[RecordedChange]:
     """The activity's budget lines added, changed or removed after `since` (ever, with None), oldest
     first: each named by its category and source of funds, the amount before and after. One query."""
-    records = BudgetLine.history.filter(activity_id=activity.pk).select_related("history_user", "category", "source")
+    records = (
+        history_of(BudgetLine).filter(activity_id=activity.pk).select_related("history_user", "category", "source")
+    )
     records = list(records.order_by("history_date", "history_id"))
     changes = readable_changes(records, fields=["amount"], formatters={"amount": format_money})
     named = []

@@ -2,18 +2,31 @@
 quarter): disbursed above an activity's budget, an agency's disbursed above what it received, expenditure on
 a cancelled activity or for a quarter not yet ended, and quarters past due with nothing reported."""
 
+import hashlib
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
-from django.db.models import Q
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Q, Value
 from django.utils.formats import date_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from budgets.models import BudgetLine
 from budgets.money import format_money, from_cents
-from finance.key_figures import ProgrammeKeyFigures, ProgrammeMoney, add_up, counted_by, read_money
-from finance.models import Expenditure
-from workplan.models import Activity, Programme
+from budgets.selectors import BUDGET_CACHE_SECONDS, latest_changes
+from finance.key_figures import (
+    ProgrammeKeyFigures,
+    ProgrammeMoney,
+    add_up,
+    counted_by,
+    read_money,
+    tranche_threshold,
+)
+from finance.models import Expenditure, Transfer
+from workplan.models import Activity, Agency, Output, Programme, WorkPlan
 from workplan.natural_sort import natural_sort_key
 from workplan.periods import QUARTERS, report_period
 from workplan.reporting import due_date
@@ -29,10 +42,50 @@ WARNING_KINDS = ("over_budget", "over_received", "cancelled", "quarter_not_ended
 
 
 def key_figures_and_warnings(programme: Programme, as_of: date) -> tuple[ProgrammeKeyFigures, list[FinanceWarning]]:
-    """The key figures and what in them needs looking at, each warning naming its record: seven queries."""
-    money = read_money([programme], as_of)[programme.pk]
-    figures = add_up(money, as_of)
-    return figures, [*_activity_warnings(money), *_agency_warnings(figures), *_calendar_warnings(money, as_of)]
+    """The key figures and what in them needs looking at, each warning naming its record: three queries
+    when they are in the cache (`_key_figures_key`), ten when they are computed."""
+    key = _key_figures_key(programme, as_of)
+    cached = cache.get(key)
+    if cached is None:
+        money = read_money([programme], as_of)[programme.pk]
+        figures = add_up(money, as_of)
+        warnings = [*_activity_warnings(money), *_agency_warnings(figures), *_calendar_warnings(money, as_of)]
+        cached = (figures, warnings)
+        cache.set(key, cached, BUDGET_CACHE_SECONDS)
+    figures, warnings = cached
+    # The programme as read for this request: its name and currency as they are now.
+    return replace(figures, programme=programme), warnings
+
+
+def _key_figures_key(programme: Programme, as_of: date) -> str:
+    """The cache key of a programme's key figures and warnings, made of what they are computed from:
+    the latest change to any activity, budget line, expenditure and transfer (`latest_changes`), the
+    programme's work plans (their years, status, periods and printed totals), the codes the figures and
+    warnings are named by, the programme's rate and start date, the date, the thresholds, and the
+    language the warnings are written in. Three queries."""
+    work_plans = WorkPlan.objects.filter(programme=programme).order_by("pk")
+    codes = (
+        Agency.objects.order_by()
+        .values_list(Value("agency"), "pk", "code")
+        .union(
+            Output.objects.filter(outcome__programme=programme).order_by().values_list(Value("output"), "pk", "code"),
+            all=True,
+        )
+    )
+    state = (
+        programme.pk,
+        programme.indirect_cost_rate,
+        programme.start_date,
+        as_of,
+        get_language(),
+        tranche_threshold(),
+        settings.REPORT_DUE_DAYS,
+        *work_plans.values_list("pk", "year", "status", "period_start", "period_end", "stated_budget__total"),
+        *sorted(codes),
+        *latest_changes(Activity, BudgetLine, Expenditure, Transfer),
+    )
+    digest = hashlib.sha256(":".join(str(part) for part in state).encode()).hexdigest()
+    return f"key-figures:{programme.pk}:{digest}"
 
 
 def finance_warnings(programme: Programme, as_of: date) -> list[FinanceWarning]:

@@ -10,6 +10,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -32,6 +33,7 @@ from workplan.permissions import (
 from workplan.reporting import (
     REMINDER_WINDOW,
     CycleError,
+    GridCell,
     accept_submission,
     activities_to_report,
     due_date,
@@ -59,7 +61,35 @@ def submission_url(programme, year: int, quarter: int, agency_code: str) -> str:
     return reverse("reporting:submission", args=[programme.mptf_project_id, year, quarter, agency_code])
 
 
-def to_do_list(user, programme, work_plan: WorkPlan, grid, today: date) -> list[ToDo]:
+@dataclass(frozen=True)
+class LinkedCell(GridCell):
+    """A cell of the grid with its link and its due date written out, once here rather than per cell
+    in the template."""
+
+    url: str
+    due_label: str
+
+
+def linked_grid(programme, work_plan: WorkPlan, today: date) -> list[tuple[Agency, list[LinkedCell]]]:
+    return [
+        (
+            agency,
+            [
+                LinkedCell(
+                    **vars(cell),
+                    url=submission_url(programme, work_plan.year, cell.quarter, agency.code),
+                    due_label=_("due %(due)s") % {"due": date_format(cell.due, "j M Y")},
+                )
+                for cell in cells
+            ],
+        )
+        for agency, cells in submission_grid(work_plan, today)
+    ]
+
+
+def to_do_list(
+    user, programme, work_plan: WorkPlan, grid: list[tuple[Agency, list[LinkedCell]]], today: date
+) -> list[ToDo]:
     """What the person has to do in the programme: their agency's quarters due, overdue or sent back;
     the submissions waiting for a coordinator; the reports waiting for the PMC's approval."""
     items = []
@@ -67,7 +97,7 @@ def to_do_list(user, programme, work_plan: WorkPlan, grid, today: date) -> list[
     reviewer = can_review(user, programme)
     for agency, cells in grid:
         for cell in cells:
-            url = submission_url(programme, work_plan.year, cell.quarter, agency.code)
+            url = cell.url
             label = {"agency": agency.code, "quarter": cell.quarter, "year": work_plan.year, "due": cell.due}
             if agency.pk in my_agencies:
                 if cell.status == Status.OVERDUE:
@@ -104,7 +134,7 @@ def to_do_list(user, programme, work_plan: WorkPlan, grid, today: date) -> list[
 def reporting_context(request, work_plan: WorkPlan) -> dict:
     """The grid and the person's to-do list, for the reporting page and the dashboard."""
     today = timezone.localdate()
-    grid = submission_grid(work_plan, today)
+    grid = linked_grid(request.programme, work_plan, today)
     return {
         "grid": grid,
         "quarters": QUARTERS,

@@ -8,11 +8,15 @@ from decimal import Decimal
 from io import StringIO
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
+from django.utils import translation
 
+from budgets.models import StatedBudget
 from budgets.money import ZERO, indirect_cost
 from budgets.selectors import work_plan_budget
 from finance.key_figures import KeyFigures, key_figures, percent, portfolio_key_figures
+from finance.models import Expenditure, Transfer
 from finance.warnings import key_figures_and_warnings
 from tests.factories import (
     make_activity,
@@ -23,7 +27,7 @@ from tests.factories import (
     make_work_plan,
 )
 from tests.finance_examples import small_example, spend, transfer
-from workplan.models import Activity, Programme, WorkPlan
+from workplan.models import Activity, Agency, Programme, WorkPlan
 
 D = Decimal
 MID_JULY = date(2009, 7, 15)
@@ -253,8 +257,84 @@ def test_warnings_run_a_constant_number_of_queries(db, django_assert_num_queries
     for n in range(count * 5):
         make_activity(WorkPlan.objects.get(programme=programme, year=1), f"3.1.{n + 1}")
 
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(10):
         key_figures_and_warnings(programme, date(2011, 1, 1))
+    with django_assert_num_queries(3):  # from the cache: what they are computed from, and no sum
+        key_figures_and_warnings(programme, date(2011, 1, 1))
+
+
+def figures_and_messages(programme: Programme, as_of: date = MID_JULY):
+    figures, warnings = key_figures_and_warnings(programme, as_of)
+    return figures, kinds(warnings)
+
+
+def test_the_key_figures_are_kept_until_what_they_count_changes(example):
+    """Read again, the figures and warnings come from the cache; each change to what they are computed
+    from gives them computed afresh, the same as with nothing in the cache."""
+    programme, activities = example.programme, example.activities
+
+    def assert_fresh():
+        cached = figures_and_messages(programme)
+        cache.clear()
+        fresh = figures_and_messages(programme)
+        assert cached == fresh
+        return fresh
+
+    before = assert_fresh()
+    spend(activities["1.1.2"], 2, disbursed="5.00")  # an expenditure added
+    after_expenditure = assert_fresh()
+    assert after_expenditure[0].by_agency["UNESCO"].disbursed == before[0].by_agency["UNESCO"].disbursed + D("5.35")
+
+    expenditure = Expenditure.objects.get(activity=activities["1.1.2"], quarter=2)
+    expenditure.disbursed = D("6.00")  # an expenditure changed
+    expenditure.save()
+    assert figures_and_messages(programme)[0].by_agency["UNESCO"].disbursed == (
+        before[0].by_agency["UNESCO"].disbursed + D("6.42")
+    )
+    expenditure.delete()  # and deleted
+    assert figures_and_messages(programme) == before
+
+    transfer(example.year_1, "ILO", "99.99", date(2009, 2, 1))
+    assert figures_and_messages(programme)[0].by_agency["ILO"].transferred == D("499.99")
+    Transfer.objects.filter(amount=D("99.99")).get().delete()
+    assert figures_and_messages(programme) == before
+
+    make_budget_line(activities["2.1.2"], "10.00")  # a budget line: FAO's approved budget
+    assert figures_and_messages(programme)[0].by_agency["FAO"].approved == D("10.70")
+
+    activity = Activity.objects.get(pk=activities["2.1.1"].pk)
+    activity.status = Activity.Status.CANCELLED  # an activity changed: a warning
+    activity.save()
+    assert ("cancelled", "Activity 2.1.1 (ILO) is cancelled, yet 32.20 was committed or disbursed on it.") in (
+        figures_and_messages(programme)[1]
+    )
+
+    example.year_2.status = WorkPlan.Status.APPROVED  # a work plan approved: its budget counts
+    example.year_2.save()
+    assert [plan.year for plan in figures_and_messages(programme)[0].approved_plans] == [1, 2]
+    StatedBudget.objects.create(work_plan=example.year_2, total=D("6000.00"), indirect_cost=D("0.00"))
+    assert figures_and_messages(programme)[0].approved_plans[1].stated == D("6000.00")
+
+    ilo = Agency.objects.get(code="ILO")  # an agency renamed: the figures and warnings name it anew
+    ilo.code = "ILO-2"
+    ilo.save()
+    figures, messages = figures_and_messages(programme)
+    assert "ILO-2" in figures.by_agency and "ILO" not in figures.by_agency
+    assert all("(ILO)" not in message for _kind, message in messages)
+
+    programme.indirect_cost_rate = D("0.0800")  # the rate
+    programme.save()
+    assert figures_and_messages(programme)[0].by_agency["ILO-2"].approved == D("108.00")
+
+    # Another day counts other quarters; another language writes the warnings in it.
+    october = figures_and_messages(programme, date(2009, 10, 20))
+    assert october != figures_and_messages(programme)
+    cache.clear()
+    assert october == figures_and_messages(programme, date(2009, 10, 20))
+    with translation.override("km"):
+        in_khmer = key_figures_and_warnings(programme, MID_JULY)[1]
+    assert kinds(in_khmer) != figures_and_messages(programme)[1]
+    assert_fresh()
 
 
 def test_demo_finance_loads_labelled_illustrative(cisp):

@@ -10,7 +10,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from openpyxl import load_workbook
 
 from budgets.money import format_money
@@ -33,6 +33,24 @@ def test_every_kind_of_number_has_one_format_per_language(language):
         assert format_figure(Decimal("12000")) == "12,000"
         assert format_percent(Decimal("45.50")) == "45.5%"
         assert format_percent(Decimal("100.0")) == "100%"
+
+
+AMOUNTS = [
+    Decimal(text)
+    for text in ("0", "-0.00", "-0.004", "0.005", "999.995", "-999.995", "1E+3", "1234567.891", "-1234.5", "0.1")
+]
+
+
+@pytest.mark.parametrize("language", ["en", "km", "de"])
+def test_money_is_written_as_number_format_writes_it(language):
+    """format_money writes amounts itself where the language groups as English does, and leaves the
+    others (German: 1.234,50) to Django: the same text either way."""
+    with translation.override(language):
+        for amount in AMOUNTS:
+            cents = amount.quantize(Decimal("0.01"), rounding="ROUND_HALF_UP")
+            assert format_money(amount) == number_format(cents, 2, use_l10n=True, force_grouping=True)
+    with translation.override("de"):
+        assert format_money(Decimal("1234567.891")) == "1.234.567,89"
 
 
 def test_dates_are_written_in_the_language_in_use():

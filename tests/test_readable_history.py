@@ -126,3 +126,20 @@ def test_a_quarters_page_lists_the_corrections_asked_and_why(client_for, users, 
         "1.1.1 Q1 progress changed (Corrected as the coordinator asked: Say which provinces.) "
         "State of implementation: Call for proposals out. → Calls out in Siem Reap and Kampot." in history
     )
+
+
+def test_a_moved_activity_names_the_agency_it_left_and_the_one_it_has(
+    client_for, users, activity, django_assert_max_num_queries
+):
+    unesco, fao = activity.agency, Agency.objects.get(code="FAO")
+    activity.agency = fao
+    activity.save()
+    client, url = client_for(users["pmc"]), activity.get_absolute_url()
+    client.get(url)
+    # The agency it left is read by its id; the one it has now came with the activity.
+    with django_assert_max_num_queries(100) as queries:
+        history = history_of(client.get(url).content.decode())
+    label = Activity._meta.get_field("agency").verbose_name
+    assert f"{label[0].upper()}{label[1:]}: {unesco} → {fao}" in history
+    asked = [query["sql"] for query in queries.captured_queries if f'FROM "{Agency._meta.db_table}"' in query["sql"]]
+    assert len(asked) == 1 and f'."id" IN ({unesco.pk})' in asked[0]

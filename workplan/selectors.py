@@ -1,5 +1,6 @@
 """Reads of the work plan that pages, forms and reports share."""
 
+import functools
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -15,6 +16,19 @@ NO_VALUE = "\N{EN DASH}"
 CREATED, CHANGED, DELETED = "+", "~", "-"
 # How many changes the activity page lists, newest first.
 HISTORY_SHOWN = 50
+# A value in the history is cut to this many characters.
+SHOWN_LENGTH = 120
+
+
+def history_of(model: type[models.Model]) -> models.QuerySet:
+    """The history records of `model`, as `model.history.all()` without its cost."""
+    return _history_model(model).objects.all()
+
+
+@functools.cache
+def _history_model(model: type[models.Model]) -> type[models.Model]:
+    # Kept: each read of `model.history` builds a new manager class, which costs more than a short query.
+    return model.history.model
 
 
 @dataclass(frozen=True)
@@ -38,11 +52,13 @@ def readable_changes(
     fields: Sequence[str],
     formatters: dict[str, Callable[[object], str]] | None = None,
     subject: Callable[[object], str] | None = None,
+    known_names: dict[str, dict[object, str]] | None = None,
 ) -> list[RecordedChange]:
     """Historical records (of one model, of one or several of its rows, oldest first) as changes
     people read: a creation from nothing, a deletion to nothing, a change against the row's record
     before it in `records` (the first of a row has none). Related records are named with one query per
-    foreign key among `fields`, whatever the number of records."""
+    foreign key among `fields`, whatever the number of records, except where `known_names` ({foreign key
+    name: {id: name}}) names every one the changes hold."""
     records = list(records)
     if not records:
         return []
@@ -65,7 +81,7 @@ def readable_changes(
             delta = [(name, previous[name], value) for name, value in values.items() if previous[name] != value]
         compared.append((record, delta))
 
-    names = _related_names(model_fields, [delta for _record, delta in compared if delta])
+    names = _related_names(model_fields, [delta for _record, delta in compared if delta], known_names or {})
     formatters = formatters or {}
 
     def shown(name, value):
@@ -75,16 +91,14 @@ def readable_changes(
             return names[name].get(value, NO_VALUE)
         return shown_value(model, name, value)
 
+    labels = {model_field.name: str(model_field.verbose_name) for model_field in model_fields}
     return [
         RecordedChange(
             user=record.history_user,
             at=record.history_date,
             fields=None
             if delta is None
-            else [
-                (str(model._meta.get_field(name).verbose_name), shown(name, before), shown(name, after))
-                for name, before, after in delta
-            ],
+            else [(labels[name], shown(name, before), shown(name, after)) for name, before, after in delta],
             action=record.history_type,
             subject=subject(record) if subject else "",
             reason=readable_reason(record.history_change_reason),
@@ -97,19 +111,17 @@ def _has_value(value) -> bool:
     return value is not None and value != "" and value is not False
 
 
-def _related_names(model_fields, deltas) -> dict[str, dict[object, str]]:
+def _related_names(model_fields, deltas, known_names) -> dict[str, dict[object, str]]:
     """{foreign key name: {id: the related record's name}} for the ids the changes hold."""
     names = {}
     for model_field in model_fields:
         if not isinstance(model_field, models.ForeignKey):
             continue
+        known = known_names.get(model_field.name, {})
         ids = {value for delta in deltas for name, *values in delta if name == model_field.name for value in values}
-        ids.discard(None)
-        if ids:
-            related = model_field.related_model._base_manager.in_bulk(ids)
-            names[model_field.name] = {pk: str(record) for pk, record in related.items()}
-        else:
-            names[model_field.name] = {}
+        ids -= {None, *known}
+        related = model_field.related_model._base_manager.in_bulk(ids) if ids else {}
+        names[model_field.name] = {**known, **{pk: str(record) for pk, record in related.items()}}
     return names
 
 
@@ -136,18 +148,29 @@ def activity_history(activity: Activity) -> list[RecordedChange]:
     """The changes to an activity and to its quarterly progress, newest first (the latest
     HISTORY_SHOWN): who, when, what and why. A constant number of queries."""
     # One more record than shown: the oldest shown change is compared with the record before it.
-    records = Activity.history.filter(id=activity.pk).select_related("history_user")
+    records = history_of(Activity).filter(id=activity.pk).select_related("history_user")
     records = list(records.order_by("-history_date", "-history_id")[: HISTORY_SHOWN + 1])[::-1]
-    changes = readable_changes(records, fields=ACTIVITY_HISTORY_FIELDS)
+    changes = readable_changes(records, fields=ACTIVITY_HISTORY_FIELDS, known_names=_current_names(activity))
     if len(records) > HISTORY_SHOWN:
         changes = changes[1:]
-    progress = ActivityProgress.history.filter(activity_id=activity.pk).select_related("history_user")
+    progress = history_of(ActivityProgress).filter(activity_id=activity.pk).select_related("history_user")
     changes += readable_changes(
         progress.order_by("history_date", "history_id"),
         fields=PROGRESS_HISTORY_FIELDS,
         subject=lambda record: _("Q%(quarter)s progress") % {"quarter": record.quarter},
     )
     return sorted(changes, key=lambda change: change.at, reverse=True)[:HISTORY_SHOWN]
+
+
+def _current_names(activity: Activity) -> dict[str, dict[object, str]]:
+    """The names of the records the activity refers to now, where they are already read with it: most
+    of its history refers to the same ones."""
+    names = {}
+    for name in ("output", "agency", "responsible_party"):
+        model_field = Activity._meta.get_field(name)
+        if model_field.is_cached(activity) and getattr(activity, name) is not None:
+            names[name] = {getattr(activity, model_field.attname): str(getattr(activity, name))}
+    return names
 
 
 def quarter_report_history(
@@ -161,9 +184,11 @@ def quarter_report_history(
     if submission is not None:
         records = submission.history.select_related("history_user").order_by("history_date", "history_id")
         transitions = readable_changes(records, fields=["status"])[::-1]
-    progress = ActivityProgress.history.filter(
-        activity__work_plan=work_plan, activity__agency=agency, quarter=quarter
-    ).select_related("history_user", "activity")
+    progress = (
+        history_of(ActivityProgress)
+        .filter(activity__work_plan=work_plan, activity__agency=agency, quarter=quarter)
+        .select_related("history_user", "activity")
+    )
     changes = readable_changes(
         progress.order_by("history_date", "history_id"),
         fields=PROGRESS_HISTORY_FIELDS,
@@ -178,7 +203,10 @@ def quarter_report_history(
 def activity_changes_since(activity: Activity, *, seen_version: int) -> list[RecordedChange]:
     """The saves of `activity` that raised its version above `seen_version`, oldest first."""
     records = list(
-        Activity.history.filter(id=activity.pk).select_related("history_user").order_by("history_date", "history_id")
+        history_of(Activity)
+        .filter(id=activity.pk)
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
     )
     changes = readable_changes(records, fields=ACTIVITY_HISTORY_FIELDS)
     return [change for record, change in zip(records, changes, strict=True) if record.version > seen_version]
@@ -188,7 +216,8 @@ def seen_at(activity: Activity, *, seen_version: int) -> datetime | None:
     """When the version a form was opened on was saved, as far as the history knows: the time
     of the last recorded save at or below `seen_version` (None when there is none)."""
     return (
-        Activity.history.filter(id=activity.pk, version__lte=seen_version)
+        history_of(Activity)
+        .filter(id=activity.pk, version__lte=seen_version)
         .order_by("-history_date")
         .values_list("history_date", flat=True)
         .first()
@@ -204,4 +233,6 @@ def shown_value(model, field_name: str, value) -> str:
         value = dict(model_field.flatchoices).get(value, value)
     elif isinstance(value, bool):
         value = _("yes") if value else _("no")
-    return Truncator(str(value)).chars(120)
+    text = str(value)
+    # Truncator's count is costly, and a text this short is left as it is.
+    return text if len(text) <= SHOWN_LENGTH else Truncator(text).chars(SHOWN_LENGTH)
