@@ -376,6 +376,13 @@ def lines_changed_since(revision: BudgetRevision) -> bool:
     return lines(BudgetLine.objects.filter(activity__work_plan=revision.work_plan_id)) != lines(revision.lines.all())
 
 
+def revised_budget_comparison(work_plan: WorkPlan) -> BudgetComparison | None:
+    """The original against the current budget of a plan with a revision recorded; None before."""
+    if not BudgetRevision.objects.filter(work_plan=work_plan, number__gt=0).exists():
+        return None
+    return budget_comparison(work_plan)
+
+
 def budget_comparison(work_plan: WorkPlan) -> BudgetComparison | None:
     """The original budget against the current one; None while the plan has no original (not yet approved)."""
     original = BudgetRevision.objects.filter(work_plan=work_plan, number=0).first()

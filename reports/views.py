@@ -11,6 +11,7 @@ from django.views import View
 from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 
+from budgets.selectors import revised_budget_comparison
 from exchange.cells import XLSX_CONTENT_TYPE
 from finance.warnings import finance_warnings
 from reports import charts
@@ -90,6 +91,8 @@ class QuarterlyReportView(ReportMixin, TemplateView):
             "finance_warnings": finance_warnings(self.request.programme, timezone.localdate()),
             **self.approval_context(report),
             **self.activity_page(report),
+            # An approved report stays as approved: the comparison is of the budget as it stands.
+            "budget_comparison": None if self.approval else revised_budget_comparison(report.work_plan),
         }
 
     def activity_page(self, report: QuarterlyReport) -> dict:

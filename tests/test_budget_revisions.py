@@ -345,3 +345,22 @@ def test_the_workbook_of_a_revised_plan_shows_the_original_beside_the_current_bu
     assert ("1.1", "UNESCO", 72999.68, 73106.68, 107) in [row[:5] for row in rows]
     assert ("TOTAL", None, 931852.3, 931959.3, 107) in [row[:5] for row in rows]
     assert ("1", "=1+1 is not a formula") in [row[:2] for row in rows]
+
+
+def test_the_quarterly_report_shows_the_original_against_the_current_once_revised(client_for, users, cisp):
+    report_url = reverse("reports:quarter", args=["00067193", 1, 2])
+    client = client_for(users["coordinator"])
+    assert "Revised budget: the original against the current" not in client.get(report_url).content.decode()
+
+    activity = Activity.objects.get(work_plan=cisp, code="1.1.1")
+    post_budget(client_for(users["unesco"]), activity, **{"int-personnel": "600", "nat-personnel": "434"})
+    client = client_for(users["coordinator"])  # the one test client, logged in again
+    assert post_revision(client).status_code == 302
+
+    page = client.get(report_url).content.decode()
+    section = page[page.index("Revised budget: the original against the current") :]
+    by_agency = section[
+        section.index('id="revision-by-agency"') : section.index("</table>", section.index('id="revision-by-agency"'))
+    ]
+    assert "UNESCO" in by_agency and "107.00" in by_agency  # 100.00 more direct, 7.00 more Mgt support
+    assert "931,852.30" in section and "931,959.30" in section
