@@ -21,9 +21,10 @@ run: $(INSTALLED)
 	@echo "Serving at http://127.0.0.1:8000/ (admin at http://127.0.0.1:8000/admin/)"
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
-# One test process per core (pytest-xdist); each loads the CISP data once for the tests it runs.
+# One test process per core (pytest-xdist), each loading the CISP data once; an idle process takes over
+# tests waiting for a busy one (worksteal), as the browser tests last far longer than the rest.
 test: $(INSTALLED)
-	$(BIN)/pytest --numprocesses auto
+	$(BIN)/pytest --numprocesses auto --dist worksteal
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check .
