@@ -3,16 +3,20 @@
 Both filters write nothing for a missing value (None, or the empty string a template passes
 for a lookup through a missing result)."""
 
+from collections.abc import Iterable
 from decimal import Decimal
 from html import escape
 
 from django import template
+from django.utils.formats import date_format
 from django.utils.safestring import SafeString, mark_safe
 
+from budgets.selectors import BudgetFigures
+from finance.spending import SpendingRow
 from outcomes.models import indicator_value_text
 from reports.charts import format_number
-from reports.selectors import ActivityRow
-from workplan.numbers import format_figure
+from reports.selectors import ActivityRow, IndicatorRow
+from workplan.numbers import format_figure, format_percent
 from workplan.periods import QUARTERS
 
 register = template.Library()
@@ -62,3 +66,84 @@ def activity_rows(rows: list[ActivityRow], quarter: int, late_label: str, none_g
             f"<td>{escape(row.status_label)}</td><td>{late_flag if row.late else ''}</td><td>{comment}</td></tr>"
         )
     return mark_safe("\n".join(html))  # every value above went through escape()
+
+
+# The tags below write the report's other tables in one pass, as `activity_rows` does: each row in one
+# format string, where the template engine resolved and filtered every cell apart. Their columns are those
+# of the table heads in `reports/report.html` and `finance/_key_figures_report.html`.
+
+
+@register.simple_tag
+def budget_rows(rows: Iterable[tuple[str, BudgetFigures]]) -> SafeString:
+    """(label, figures) rows: the label, then direct, Mgt support and total."""
+    return mark_safe(  # every value is escaped or a formatted number
+        "\n".join(
+            f'<tr><td>{escape(label)}</td><td class="num">{amount(figures.direct)}</td>'
+            f'<td class="num">{amount(figures.indirect)}</td><td class="num">{amount(figures.total)}</td></tr>'
+            for label, figures in rows
+        )
+    )
+
+
+@register.simple_tag
+def category_rows(lines: list[tuple[str, Decimal, Decimal | None, Decimal | None]], not_stated: str) -> SafeString:
+    """The budget lines against the TOTAL row as printed (`BudgetSection.category_lines`); the last is the Total."""
+    not_stated_html = f'<span class="muted">{escape(not_stated)}</span>'
+    html = []
+    for position, (label, listed, stated, difference) in enumerate(lines, start=1):
+        row_class = ' class="total"' if position == len(lines) else ""
+        stated_html = not_stated_html if stated is None else amount(stated)
+        html.append(
+            f'<tr{row_class}><td>{escape(label)}</td><td class="num">{amount(listed)}</td>'
+            f'<td class="num">{stated_html}</td>'
+            f'<td class="num{" differs" if difference else ""}">{amount(difference)}</td></tr>'
+        )
+    return mark_safe("\n".join(html))  # every value is escaped or a formatted number
+
+
+@register.simple_tag
+def indicator_rows(rows: list[IndicatorRow]) -> SafeString:
+    """The indicators of one outcome: code, statement, unit, baseline, target, value in the period, latest
+    value, its period and date, percent of target, and the latest result's disaggregation."""
+    html = []
+    for row in rows:
+        baseline_year = f" ({row.baseline_year})" if row.baseline_year else ""
+        target_year = f" ({row.target_year})" if row.target_year else ""
+        latest = row.latest
+        in_period_value = indicator_figure(row.in_period.value, row.unit) if row.in_period else ""
+        if latest:
+            latest_value = indicator_figure(latest.value, row.unit)
+            latest_period = f"{escape(latest.period_label)} ({date_format(latest.as_of, 'SHORT_DATE_FORMAT')})"
+            parts = ", ".join(f"{escape(label)} {number}" for label, number in latest.parts)
+        else:
+            latest_value = latest_period = parts = ""
+        percent = row.percent_of_target
+        html.append(
+            f"<tr><td>{escape(row.code)}</td><td>{escape(row.statement)}</td><td>{escape(row.unit_label)}</td>"
+            f'<td class="num">{escape(indicator_figure(row.baseline, row.unit))}{baseline_year}</td>'
+            f'<td class="num">{escape(indicator_figure(row.target, row.unit))}{target_year}</td>'
+            f'<td class="num">{escape(in_period_value)}</td><td class="num">{escape(latest_value)}</td>'
+            f'<td>{latest_period}</td><td class="num">{figure(percent)}</td><td>{parts}</td></tr>'
+        )
+    return mark_safe("\n".join(html))  # every value is escaped or a formatted number
+
+
+# What the spending table shows for a budget use that cannot be computed (nothing planned).
+NO_BUDGET_USE = "\N{EN DASH}"
+
+
+@register.simple_tag
+def spending_rows(rows: list[SpendingRow], other: str) -> SafeString:
+    """Planned against spent, a row per JP output and agency (`finance.spending.work_plan_spending`);
+    `other` names the activities outside any output."""
+    html = []
+    for row in rows:
+        output = other if row.output == "Other" else row.output
+        budget_use = format_percent(row.budget_use) if row.budget_use is not None else NO_BUDGET_USE
+        html.append(
+            f'<tr><td>{escape(output)} · {escape(row.agency)}</td><td class="num">{amount(row.planned)}</td>'
+            f'<td class="num">{amount(row.quarter.committed)}</td><td class="num">{amount(row.quarter.disbursed)}</td>'
+            f'<td class="num">{amount(row.year_to_date.committed)}</td>'
+            f'<td class="num">{amount(row.year_to_date.disbursed)}</td><td class="num">{budget_use}</td></tr>'
+        )
+    return mark_safe("\n".join(html))  # every value is escaped or a formatted number
