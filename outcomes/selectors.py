@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import OuterRef, Prefetch, Subquery
+from django.db.models.functions import Coalesce
 
 from outcomes.models import Indicator, IndicatorResult, percent_of_target
 from workplan.models import Activity, Programme
@@ -36,6 +37,34 @@ def indicator_progress(programme: Programme) -> list[IndicatorProgress]:
         IndicatorProgress(indicator, indicator.latest_results[0] if indicator.latest_results else None)
         for indicator in sorted(indicators, key=_results_chain_order)
     ]
+
+
+@dataclass(frozen=True, slots=True)
+class LatestValue:
+    code: str
+    target: Decimal | None
+    value: Decimal | None  # the latest result's; None before the first result
+
+
+def latest_values(programme: Programme) -> list[LatestValue]:
+    """Every indicator of the programme with its target and its latest result's value, in the order of
+    `indicator_progress`: one query and no model instances, for the dashboard's counts and chart."""
+    latest_value = IndicatorResult.objects.filter(indicator=OuterRef("pk")).order_by("-as_of").values("value")[:1]
+    rows = (
+        Indicator.objects.of_programme(programme)
+        .order_by()
+        .values_list(
+            "code",
+            "target",
+            Subquery(latest_value),
+            Coalesce("outcome__number", "output__outcome__number"),
+            "output__sort_key",
+            "sort_key",
+        )
+    )
+    # Sorted here as `_results_chain_order` sorts: the database's collation may order the keys otherwise.
+    ordered = sorted(rows, key=lambda row: (row[3], row[4] or "", row[5]))
+    return [LatestValue(code, target, value) for code, target, value, *_order in ordered]
 
 
 def _results_chain_order(indicator: Indicator):

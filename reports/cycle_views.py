@@ -71,6 +71,10 @@ class LinkedCell(GridCell):
 
 
 def linked_grid(programme, work_plan: WorkPlan, today: date) -> list[tuple[Agency, list[LinkedCell]]]:
+    # Every agency's quarter falls due on the same day: each day written once.
+    due_labels = {
+        quarter: _("due %(due)s") % {"due": date_format(due_date(work_plan, quarter), "j M Y")} for quarter in QUARTERS
+    }
     return [
         (
             agency,
@@ -78,7 +82,7 @@ def linked_grid(programme, work_plan: WorkPlan, today: date) -> list[tuple[Agenc
                 LinkedCell(
                     **vars(cell),
                     url=submission_url(programme, work_plan.year, cell.quarter, agency.code),
-                    due_label=_("due %(due)s") % {"due": date_format(cell.due, "j M Y")},
+                    due_label=due_labels[cell.quarter],
                 )
                 for cell in cells
             ],

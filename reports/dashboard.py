@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from budgets.selectors import work_plan_budget
-from outcomes.selectors import indicator_progress
+from outcomes.selectors import latest_values
 from reports.charts import bar_chart, progress_bars, stacked_bar_chart
 from reports.cycle_views import reporting_context
 from reports.key_figures import key_figures_context
@@ -33,10 +33,10 @@ def dashboard(request):
     by_status = dict(
         Activity.objects.filter(work_plan=work_plan).values_list("status").annotate(count=Count("pk")).order_by()
     )
-    indicators = indicator_progress(programme)
+    indicators = latest_values(programme)
     # The card counts every indicator with a result; the chart draws those with a target (progress
     # toward it): the card also says how many of the chart's have a result, so the two agree.
-    with_target = [row for row in indicators if row.indicator.target]
+    with_target = [row for row in indicators if row.target]
     return render(
         request,
         "reports/dashboard.html",
@@ -47,10 +47,10 @@ def dashboard(request):
             **key_figures_context(programme, timezone.localdate()),
             "budget": budget,
             "activity_count": sum(by_status.values()),
-            "results_count": sum(1 for row in indicators if row.latest is not None),
+            "results_count": sum(1 for row in indicators if row.value is not None),
             "indicator_count": len(indicators),
             "with_target_count": len(with_target),
-            "with_target_results_count": sum(1 for row in with_target if row.latest is not None),
+            "with_target_results_count": sum(1 for row in with_target if row.value is not None),
             "without_target_count": len(indicators) - len(with_target),
             "budget_by_agency_chart": bar_chart(
                 [(code, figures.total) for code, figures in budget.by_agency.items()],
@@ -61,10 +61,7 @@ def dashboard(request):
                 title=_("Activities by status"),
             ),
             "progress_chart": progress_bars(
-                [
-                    (row.indicator.code, row.latest.value if row.latest else None, row.indicator.target)
-                    for row in with_target
-                ],
+                [(row.code, row.value, row.target) for row in with_target],
                 title=_("Indicator progress toward target"),
                 value_format=format_figure,
             )

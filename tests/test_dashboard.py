@@ -1,6 +1,9 @@
+from decimal import Decimal
+
 from django.urls import reverse
 
 from outcomes.models import Indicator, IndicatorResult
+from outcomes.selectors import indicator_progress, latest_values
 from tests.test_query_counts import add_activities
 from workplan.models import Activity
 
@@ -60,3 +63,18 @@ def test_the_indicator_card_and_the_progress_chart_agree_and_say_what_each_count
     assert "Of the 11 indicators with a target (the chart): 1 with a result." in card
     page = client_for(users["pmc"]).get(reverse("dashboard", args=["00067193"])).content.decode()
     assert "7 of 10 (70%)" in page  # indicator values written as people write them, not as amounts
+
+
+def test_the_dashboard_reads_each_indicator_in_the_order_and_with_the_latest_value_the_indicators_page_shows(cisp):
+    indicator = Indicator.objects.get(code="I2.1.1")
+    for as_of, value in (("2009-06-30", 7), ("2009-12-31", 9), ("2009-03-31", 4)):
+        IndicatorResult.objects.create(indicator=indicator, as_of=as_of, period_label=as_of, value=value)
+
+    chart_rows = [(row.code, row.target, row.value) for row in latest_values(cisp.programme)]
+
+    assert chart_rows == [
+        (row.indicator.code, row.indicator.target, row.latest.value if row.latest else None)
+        for row in indicator_progress(cisp.programme)
+    ]
+    assert ("I2.1.1", indicator.target, Decimal("9.00")) in chart_rows
+    assert len(chart_rows) == 29
