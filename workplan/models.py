@@ -331,6 +331,12 @@ class Activity(models.Model):
             ),
             models.CheckConstraint(condition=~Q(code="") | Q(output__isnull=True), name="activity_in_output_has_code"),
         ]
+        # The dashboard counts a year's activities by status and the reporting grid lists the agencies with
+        # activities in it: read from these indexes alone, at any number of activities.
+        indexes = [
+            models.Index(fields=["work_plan", "status"], name="activity_plan_status_idx"),
+            models.Index(fields=["work_plan", "agency"], name="activity_plan_agency_idx"),
+        ]
 
     def __str__(self):
         return f"{self.code} {self.title}" if self.code else self.title
