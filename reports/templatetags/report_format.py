@@ -18,6 +18,7 @@ from reports.charts import format_number
 from reports.selectors import ActivityRow, IndicatorRow
 from workplan.numbers import format_figure, format_percent
 from workplan.periods import QUARTERS
+from workplan.selectors import NO_VALUE
 
 register = template.Library()
 
@@ -128,10 +129,6 @@ def indicator_rows(rows: list[IndicatorRow]) -> SafeString:
     return mark_safe("\n".join(html))  # every value is escaped or a formatted number
 
 
-# What the spending table shows for a budget use that cannot be computed (nothing planned).
-NO_BUDGET_USE = "\N{EN DASH}"
-
-
 @register.simple_tag
 def spending_rows(rows: list[SpendingRow], other: str) -> SafeString:
     """Planned against spent, a row per JP output and agency (`finance.spending.work_plan_spending`);
@@ -139,7 +136,7 @@ def spending_rows(rows: list[SpendingRow], other: str) -> SafeString:
     html = []
     for row in rows:
         output = other if row.output == "Other" else row.output
-        budget_use = format_percent(row.budget_use) if row.budget_use is not None else NO_BUDGET_USE
+        budget_use = format_percent(row.budget_use) if row.budget_use is not None else NO_VALUE
         html.append(
             f'<tr><td>{escape(output)} · {escape(row.agency)}</td><td class="num">{amount(row.planned)}</td>'
             f'<td class="num">{amount(row.quarter.committed)}</td><td class="num">{amount(row.quarter.disbursed)}</td>'
