@@ -7,11 +7,11 @@ in one query each and assembles the rest in Python.
 """
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from budgets.selectors import NO_OUTPUT_LABEL, BudgetFigures, WorkPlanBudget, work_plan_budget
@@ -117,6 +117,10 @@ class ResultFigures:
             (_("Non-indigenous"), self.non_indigenous),
         ]
         return [(str(label), number) for label, number in parts if number is not None]
+
+
+# ResultFigures' fields, in order: read from the database as they are.
+RESULT_FIGURES = tuple(field.name for field in fields(ResultFigures))
 
 
 @dataclass(frozen=True)
@@ -262,52 +266,52 @@ def _budget_section(budget: WorkPlanBudget, outputs: dict[str, OutputGroup]) -> 
 
 
 def _indicator_section(work_plan: WorkPlan, period: ReportPeriod) -> list[tuple[str, list[IndicatorRow]]]:
-    programme_id = work_plan.programme_id
-    indicators = list(
-        Indicator.objects.filter(
-            Q(outcome__programme=programme_id) | Q(output__outcome__programme=programme_id)
-        ).select_related("outcome", "output__outcome")
+    # Plain rows rather than model instances, two queries: every report page reads every indicator and result.
+    indicators = Indicator.objects.of_programme(work_plan.programme_id).values_list(
+        "pk",
+        "code",
+        "statement",
+        "unit",
+        "baseline",
+        "baseline_year",
+        "target",
+        "target_year",
+        "sort_key",
+        Coalesce("outcome__number", "output__outcome__number"),
+        Coalesce("outcome__statement", "output__outcome__statement"),
     )
-    results: dict[int, list[IndicatorResult]] = defaultdict(list)
-    for result in IndicatorResult.objects.filter(indicator__in=[i.pk for i in indicators]).order_by("as_of"):
-        results[result.indicator_id].append(result)
+    indicators = sorted(indicators, key=lambda row: row[8])
+    results: dict[int, list[ResultFigures]] = defaultdict(list)
+    for indicator_id, *figures in (
+        IndicatorResult.objects.filter(indicator__in=[row[0] for row in indicators])
+        .order_by("as_of")
+        .values_list("indicator_id", *RESULT_FIGURES)
+    ):
+        results[indicator_id].append(ResultFigures(*figures))
 
     unit_labels = dict(Indicator.Unit.choices)
     by_outcome: dict[int, list[IndicatorRow]] = defaultdict(list)
     statements: dict[int, str] = {}
-    for indicator in sorted(indicators, key=lambda i: i.sort_key):
-        outcome = indicator.outcome or indicator.output.outcome
-        statements[outcome.number] = outcome.statement
-        history = results[indicator.pk]
+    for pk, code, statement, unit, baseline, baseline_year, target, target_year, _key, number, outcome in indicators:
+        statements[number] = outcome
+        history = results[pk]
         in_period = [r for r in history if period.start <= r.as_of <= period.end]
-        by_outcome[outcome.number].append(
+        by_outcome[number].append(
             IndicatorRow(
-                code=indicator.code,
-                statement=indicator.statement,
-                unit=indicator.unit,
-                unit_label=str(unit_labels.get(indicator.unit, indicator.unit)),
-                baseline=indicator.baseline,
-                baseline_year=indicator.baseline_year,
-                target=indicator.target,
-                target_year=indicator.target_year,
-                in_period=_result_figures(in_period[-1]) if in_period else None,
+                code=code,
+                statement=statement,
+                unit=unit,
+                unit_label=str(unit_labels.get(unit, unit)),
+                baseline=baseline,
+                baseline_year=baseline_year,
+                target=target,
+                target_year=target_year,
+                in_period=in_period[-1] if in_period else None,
                 # The most recent result on record, whatever its date: what the programme knows today.
-                latest=_result_figures(history[-1]) if history else None,
+                latest=history[-1] if history else None,
             )
         )
     return [
         (_("Outcome %(number)s: %(statement)s") % {"number": number, "statement": statements[number]}, rows)
         for number, rows in sorted(by_outcome.items())
     ]
-
-
-def _result_figures(result: IndicatorResult) -> ResultFigures:
-    return ResultFigures(
-        value=result.value,
-        as_of=result.as_of,
-        period_label=result.period_label,
-        women=result.women,
-        men=result.men,
-        indigenous=result.indigenous,
-        non_indigenous=result.non_indigenous,
-    )
