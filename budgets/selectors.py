@@ -80,6 +80,9 @@ class WorkPlanBudget:
     by_output_and_agency: dict[tuple[str, str], BudgetFigures]
     listed: BudgetFigures
     stated: dict[str, Decimal] | None = field(default=None)
+    # (output id, agency id) -> the (output code, agency code) that `by_output_and_agency` names the group by:
+    # every pair of the work plan's activities, for figures read by ids to be named as these are.
+    group_codes: dict[tuple[int | None, int], tuple[str, str]] = field(default_factory=dict)
     # The direct lines by category in cents, by category id, read with the other figures: a report's copy
     # kept as approved (`reports/snapshot.py`) has none, and reads them when asked as it always has.
     category_cents: InitVar[dict[int, int] | None] = None
@@ -139,10 +142,9 @@ def work_plan_budget(work_plan: WorkPlan) -> WorkPlanBudget:
         cache.set(figures_key, cached, BUDGET_CACHE_SECONDS)
     sums, category_cents = cached
     # The groups are kept by id and named here, so that a code changed since shows at once.
-    codes = _codes(agencies={agency for _output, agency in sums}, outputs={output for output, _agency in sums})
+    group_codes = codes_of_groups(set(sums))
     by_output_and_agency = {
-        (codes.get((Output, output), NO_OUTPUT_LABEL), codes[Agency, agency]): BudgetFigures(direct, indirect)
-        for (output, agency), (direct, indirect) in sums.items()
+        group_codes[group]: BudgetFigures(direct, indirect) for group, (direct, indirect) in sums.items()
     }
     by_agency: dict[str, BudgetFigures] = defaultdict(BudgetFigures)
     by_output: dict[str, BudgetFigures] = defaultdict(BudgetFigures)
@@ -160,8 +162,18 @@ def work_plan_budget(work_plan: WorkPlan) -> WorkPlanBudget:
         by_output_and_agency=dict(sorted(by_output_and_agency.items(), key=_output_and_agency_order)),
         listed=listed,
         stated=_stated_totals(work_plan),
+        group_codes=group_codes,
         category_cents=category_cents,
     )
+
+
+def codes_of_groups(groups: set[tuple[int | None, int]]) -> dict[tuple[int | None, int], tuple[str, str]]:
+    """(output id, agency id) -> (output code, agency code), "Other" for no output: one query."""
+    codes = _codes(agencies={agency for _output, agency in groups}, outputs={output for output, _agency in groups})
+    return {
+        (output, agency): (codes.get((Output, output), NO_OUTPUT_LABEL), codes[Agency, agency])
+        for output, agency in groups
+    }
 
 
 def _codes(*, agencies: set[int], outputs: set[int | None]) -> dict[tuple[type, int], str]:

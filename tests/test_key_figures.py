@@ -17,6 +17,7 @@ from budgets.money import ZERO, indirect_cost
 from budgets.selectors import work_plan_budget
 from finance.key_figures import KeyFigures, key_figures, percent, portfolio_key_figures
 from finance.models import Expenditure, Transfer
+from finance.spending import work_plan_spending
 from finance.warnings import key_figures_and_warnings
 from tests.factories import (
     make_activity,
@@ -345,3 +346,52 @@ def test_demo_finance_loads_labelled_illustrative(cisp):
     assert figures.illustrative
     assert ZERO < figures.total.transferred <= cisp.programme.net_funded_amount
     assert figures.total.disbursed > ZERO
+
+
+def test_the_reports_spending_is_kept_until_what_it_sums_changes(example, django_assert_num_queries):
+    """Read again, a report's planned against spent comes from the cache; each change to what it is
+    computed from gives it computed afresh, the same as with nothing in the cache."""
+    programme, activities, year_1 = example.programme, example.activities, example.year_1
+
+    def spending(quarter=2):
+        return work_plan_spending(year_1, quarter, work_plan_budget(year_1))
+
+    def assert_fresh(quarter=2):
+        cached = spending(quarter)
+        cache.clear()
+        assert cached == spending(quarter)
+        return cached
+
+    def unesco_disbursed(report):
+        return next(row.year_to_date.disbursed for row in report.rows if row.agency == "UNESCO")
+
+    before = assert_fresh()
+    budget = work_plan_budget(year_1)
+    with django_assert_num_queries(1):  # from the cache: what it is computed from, and no sum
+        work_plan_spending(year_1, 2, budget)
+    assert assert_fresh(1) != before  # each quarter its own
+
+    spend(activities["1.1.2"], 2, disbursed="5.00")  # an expenditure added
+    assert unesco_disbursed(assert_fresh()) == unesco_disbursed(before) + D("5.35")
+    expenditure = Expenditure.objects.get(activity=activities["1.1.2"], quarter=2)
+    expenditure.illustrative = True  # marked illustrative
+    expenditure.save()
+    assert assert_fresh().illustrative
+    expenditure.delete()  # and deleted
+    assert spending() == before
+
+    activity = Activity.objects.get(pk=activities["1.1.2"].pk)
+    activity.agency = Agency.objects.get(code="FAO")  # an activity moved to another agency
+    activity.save()
+    moved = assert_fresh()
+    assert unesco_disbursed(moved) == unesco_disbursed(before) - D("0.54")
+
+    fao = Agency.objects.get(code="FAO")  # an agency renamed: its rows named anew
+    fao.code = "FAO-2"
+    fao.save()
+    assert "FAO-2" in {row.agency for row in assert_fresh().rows}
+
+    programme.indirect_cost_rate = D("0.0800")  # the rate
+    programme.save()
+    year_1.programme = programme
+    assert unesco_disbursed(assert_fresh()) != unesco_disbursed(moved)

@@ -14,9 +14,9 @@ from workplan.permissions import Role
 # activities, quarterly progress, the budget (six: categories, activities, lines, the stated
 # TOTAL row with its categories), indicators and their results; and, at most once a minute, the
 # session's renewal (an update in a savepoint: workplan.middleware.SessionRenewalMiddleware); planned and
-# spent (one) and the warnings on the programme's figures (ten, three when in the cache:
-# finance.warnings.key_figures_and_warnings).
-QUERY_BOUND = 31
+# spent (two, one when in the cache: finance.spending.work_plan_spending) and the warnings on the programme's
+# figures (ten, three when in the cache: finance.warnings.key_figures_and_warnings).
+QUERY_BOUND = 32
 
 
 def add_activities(work_plan, total: int) -> None:
