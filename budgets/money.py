@@ -4,8 +4,10 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import BigIntegerField, Expression, ExpressionWrapper, F, Sum, Value
 from django.db.models.functions import Cast, Round
-from django.utils.formats import get_format, number_format
+from django.utils.formats import number_format
 from django.utils.translation import gettext_noop
+
+from workplan.numbers import groups_as_english
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -52,12 +54,8 @@ def format_money(amount: Decimal) -> str:
     """For people: to the cent, grouped with the separators of the language in use
     (1,234.50 in English)."""
     cents = round_to_cent(amount)
-    separators = (get_format("DECIMAL_SEPARATOR"), get_format("THOUSAND_SEPARATOR"), get_format("NUMBER_GROUPING"))
-    if separators == (".", ",", 3):
-        # Every language of the app (cisp/formats): Python's own grouping writes the same, several times
-        # faster than number_format, which matters on pages of hundreds of amounts. (number_format
-        # writes a negative zero as 0.00.)
-        return f"{cents or ZERO:,.2f}"
+    if groups_as_english():
+        return f"{cents or ZERO:,.2f}"  # number_format writes a negative zero as 0.00
     return number_format(cents, 2, use_l10n=True, force_grouping=True)
 
 

@@ -53,6 +53,24 @@ def test_money_is_written_as_number_format_writes_it(language):
         assert format_money(Decimal("1234567.891")) == "1.234.567,89"
 
 
+FIGURES = [
+    Decimal(text) for text in ("0", "-0.00", "-0.004", "809.00", "18.50", "12000", "1E+3", "1234567.891", "-1234.5")
+]
+
+
+@pytest.mark.parametrize("language", ["en", "km", "de"])
+def test_figures_and_counts_are_written_as_number_format_writes_them(language):
+    """As amounts: written by Python where the language groups as English does, by Django elsewhere."""
+    with translation.override(language):
+        for figure in FIGURES:
+            decimals = max(-figure.normalize().as_tuple().exponent, 0)
+            assert format_figure(figure) == number_format(figure, decimals, use_l10n=True, force_grouping=True)
+        for count in (0, 7, -1234, 5000, 1234567):
+            assert format_count(count) == number_format(count, use_l10n=True, force_grouping=True)
+    with translation.override("de"):
+        assert (format_figure(Decimal("1234.5")), format_count(5000)) == ("1.234,5", "5.000")
+
+
 def test_dates_are_written_in_the_language_in_use():
     day = date(2008, 9, 10)
     with translation.override("en"):
