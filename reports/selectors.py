@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from budgets.selectors import NO_OUTPUT_LABEL, BudgetFigures, WorkPlanBudget, work_plan_budget
 from finance.spending import ReportSpending, work_plan_spending
@@ -97,6 +98,15 @@ class BudgetSection:
         ]
 
 
+# A result's disaggregation: the fields of its parts, and what they are called.
+RESULT_PARTS = (
+    ("women", gettext_lazy("Women")),
+    ("men", gettext_lazy("Men")),
+    ("indigenous", gettext_lazy("Indigenous")),
+    ("non_indigenous", gettext_lazy("Non-indigenous")),
+)
+
+
 @dataclass(frozen=True)
 class ResultFigures:
     value: Decimal
@@ -110,13 +120,12 @@ class ResultFigures:
     @property
     def parts(self) -> list[tuple[str, int]]:
         """The disaggregation recorded, such as [("Women", 540)]."""
-        parts = [
-            (_("Women"), self.women),
-            (_("Men"), self.men),
-            (_("Indigenous"), self.indigenous),
-            (_("Non-indigenous"), self.non_indigenous),
-        ]
-        return [(str(label), number) for label, number in parts if number is not None]
+        return self.labelled_parts({part: str(label) for part, label in RESULT_PARTS})
+
+    def labelled_parts(self, labels: dict[str, str]) -> list[tuple[str, int]]:
+        """The disaggregation recorded, each part named by `labels` (a field of RESULT_PARTS -> its label):
+        translated once for a table of results rather than for each."""
+        return [(labels[part], getattr(self, part)) for part, _label in RESULT_PARTS if getattr(self, part) is not None]
 
 
 # ResultFigures' fields, in order: read from the database as they are.

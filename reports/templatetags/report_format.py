@@ -4,18 +4,20 @@ Both filters write nothing for a missing value (None, or the empty string a temp
 for a lookup through a missing result)."""
 
 from collections.abc import Iterable
+from datetime import date
 from decimal import Decimal
 from html import escape
 
 from django import template
 from django.utils.formats import date_format
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 from budgets.selectors import BudgetFigures
 from finance.spending import SpendingRow
 from outcomes.models import indicator_value_text
 from reports.charts import format_number
-from reports.selectors import ActivityRow, IndicatorRow
+from reports.selectors import RESULT_PARTS, ActivityRow, IndicatorRow, OutputGroup
 from workplan.numbers import format_figure, format_percent
 from workplan.periods import QUARTERS
 from workplan.selectors import NO_VALUE
@@ -77,12 +79,31 @@ def activity_rows(rows: list[ActivityRow], quarter: int, late_label: str, none_g
 @register.simple_tag
 def budget_rows(rows: Iterable[tuple[str, BudgetFigures]]) -> SafeString:
     """(label, figures) rows: the label, then direct, Mgt support and total."""
-    return mark_safe(  # every value is escaped or a formatted number
-        "\n".join(
-            f'<tr><td>{escape(label)}</td><td class="num">{amount(figures.direct)}</td>'
-            f'<td class="num">{amount(figures.indirect)}</td><td class="num">{amount(figures.total)}</td></tr>'
-            for label, figures in rows
+    return mark_safe("\n".join(_budget_row(label, figures) for label, figures in rows))  # escaped in _budget_row
+
+
+@register.simple_tag
+def budget_output_groups(
+    outputs: list[tuple[OutputGroup, list[tuple[str, BudgetFigures]], BudgetFigures]],
+) -> SafeString:
+    """A body per JP output (`BudgetSection.outputs`): its heading, a row per agency, its total."""
+    html = []
+    for group, agencies, total in outputs:
+        total_label = _("Total %(output)s") % {"output": group.code} if group.code else _("Total Other")
+        rows = [_budget_row(agency, figures) for agency, figures in agencies]
+        html.append(
+            f'<tbody>\n<tr class="group"><th colspan="4">{escape(group.heading)}</th></tr>\n'
+            + "\n".join([*rows, _budget_row(total_label, total, row_class="total")])
+            + "\n</tbody>"
         )
+    return mark_safe("\n".join(html))  # escaped here and in _budget_row
+
+
+def _budget_row(label: str, figures: BudgetFigures, *, row_class: str = "") -> str:
+    opening = f'<tr class="{row_class}">' if row_class else "<tr>"
+    return (
+        f'{opening}<td>{escape(label)}</td><td class="num">{amount(figures.direct)}</td>'
+        f'<td class="num">{amount(figures.indirect)}</td><td class="num">{amount(figures.total)}</td></tr>'
     )
 
 
@@ -107,6 +128,9 @@ def indicator_rows(rows: list[IndicatorRow]) -> SafeString:
     """The indicators of one outcome: code, statement, unit, baseline, target, value in the period, latest
     value, its period and date, percent of target, and the latest result's disaggregation."""
     html = []
+    # Translated and written once for the table: the parts' labels, and each date (results share a few).
+    part_labels = {part: escape(str(label)) for part, label in RESULT_PARTS}
+    dates: dict[date, str] = {}
     for row in rows:
         baseline_year = f" ({row.baseline_year})" if row.baseline_year else ""
         target_year = f" ({row.target_year})" if row.target_year else ""
@@ -114,8 +138,10 @@ def indicator_rows(rows: list[IndicatorRow]) -> SafeString:
         in_period_value = indicator_figure(row.in_period.value, row.unit) if row.in_period else ""
         if latest:
             latest_value = indicator_figure(latest.value, row.unit)
-            latest_period = f"{escape(latest.period_label)} ({date_format(latest.as_of, 'SHORT_DATE_FORMAT')})"
-            parts = ", ".join(f"{escape(label)} {number}" for label, number in latest.parts)
+            if latest.as_of not in dates:
+                dates[latest.as_of] = escape(date_format(latest.as_of, "SHORT_DATE_FORMAT"))
+            latest_period = f"{escape(latest.period_label)} ({dates[latest.as_of]})"
+            parts = ", ".join(f"{label} {number}" for label, number in latest.labelled_parts(part_labels))
         else:
             latest_value = latest_period = parts = ""
         percent = row.percent_of_target
