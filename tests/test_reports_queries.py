@@ -15,8 +15,8 @@ from workplan.permissions import Role
 # TOTAL row with its categories), indicators and their results; and, at most once a minute, the
 # session's renewal (an update in a savepoint: workplan.middleware.SessionRenewalMiddleware); planned and
 # spent (two, one when in the cache: finance.spending.work_plan_spending) and the warnings on the programme's
-# figures (ten, three when in the cache: finance.warnings.key_figures_and_warnings).
-QUERY_BOUND = 32
+# figures (nine, two when in the cache: finance.warnings.key_figures_and_warnings).
+QUERY_BOUND = 31
 
 
 def add_activities(work_plan, total: int) -> None:
