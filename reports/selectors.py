@@ -6,10 +6,12 @@ reads the work plan's activities, their quarterly progress, budget lines and the
 in one query each and assembles the rest in Python.
 """
 
+import itertools
 from collections import Counter, defaultdict
 from dataclasses import dataclass, fields
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
 
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
@@ -61,11 +63,12 @@ class ActivitySection:
     groups: list[tuple[OutputGroup, list[ActivityRow]]]
     by_status: list[tuple[str, str, int]]  # (status, label, number of listed activities)
 
-    @property
+    # Read several times by a page (its counts, its pages, its charts): listed once.
+    @cached_property
     def rows(self) -> list[ActivityRow]:
         return [row for _group, rows in self.groups for row in rows]
 
-    @property
+    @cached_property
     def late_count(self) -> int:
         return sum(row.late for row in self.rows)
 
@@ -215,7 +218,13 @@ def _activity_section(work_plan: WorkPlan, period: ReportPeriod, outputs: dict[s
         *PLANNED_QUARTER_FIELDS,
         "status",
     )
-    covered = set(period.quarters)
+    # Computed once here rather than for each of thousands of activities.
+    period_quarters = period.quarters
+    covered = set(period_quarters)
+    planned_quarters = {
+        flags: tuple(q for q, flag in zip(QUARTERS, flags, strict=True) if flag)
+        for flags in itertools.product((False, True), repeat=len(QUARTERS))
+    }
     for pk, code, title, agency, party, output, *planned_flags, current_status in activities:
         reports = progress.get(pk, {})
         # The status as of the report's quarter: the last one reported up to it. With none, the
@@ -227,11 +236,11 @@ def _activity_section(work_plan: WorkPlan, period: ReportPeriod, outputs: dict[s
             status = Activity.Status.PLANNED
         else:
             status = current_status
-        planned = tuple(q for q, flag in zip(QUARTERS, planned_flags, strict=True) if flag)
+        planned = planned_quarters[tuple(planned_flags)]
         closed = status in CLOSED_STATUSES
         if covered.isdisjoint(planned) and (closed or not planned or planned[0] >= quarter):
             continue
-        commented = [q for q in period.quarters if q in reports and reports[q][1].strip()]
+        commented = [q for q in period_quarters if q in reports and reports[q][1].strip()]
         comment_quarter = max(commented) if commented else None
         groups[output or ""].append(
             ActivityRow(
