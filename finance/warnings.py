@@ -27,10 +27,11 @@ from finance.key_figures import (
     tranche_threshold,
 )
 from finance.models import Expenditure, Transfer
-from workplan.models import Activity, Agency, Outcome, Output, Programme, WorkPlan
+from workplan.models import Activity, Programme, WorkPlan
 from workplan.natural_sort import natural_sort_key
 from workplan.periods import QUARTERS, report_period
 from workplan.reporting import due_date
+from workplan.selectors import programme_codes
 
 
 @dataclass(frozen=True)
@@ -43,8 +44,8 @@ WARNING_KINDS = ("over_budget", "over_received", "cancelled", "quarter_not_ended
 
 
 def key_figures_and_warnings(programme: Programme, as_of: date) -> tuple[ProgrammeKeyFigures, list[FinanceWarning]]:
-    """The key figures and what in them needs looking at, each warning naming its record: two queries
-    when they are in the cache (`_key_figures_key`), nine when they are computed."""
+    """The key figures and what in them needs looking at, each warning naming its record: three queries
+    when they are in the cache (`_key_figures_key`), ten when they are computed."""
     key = _key_figures_key(programme, as_of)
     cached = cache.get(key)
     if cached is None:
@@ -63,7 +64,7 @@ def _key_figures_key(programme: Programme, as_of: date) -> str:
     the latest change to any activity, budget line, expenditure and transfer (`latest_changes`), the
     programme's work plans (their years, status, periods and printed totals), the codes the figures and
     warnings are named by, the programme's rate and start date, the date, the thresholds, and the
-    language the warnings are written in. Two queries."""
+    language the warnings are written in. Three queries, written as SQL."""
     state = (
         programme.pk,
         programme.indirect_cost_rate,
@@ -72,31 +73,27 @@ def _key_figures_key(programme: Programme, as_of: date) -> str:
         get_language(),
         tranche_threshold(),
         settings.REPORT_DUE_DAYS,
-        *_plans_and_codes(programme),
+        *_work_plans(programme),
+        *programme_codes(programme.pk),
         *latest_changes(Activity, BudgetLine, Expenditure, Transfer),
     )
     digest = hashlib.sha256(":".join(str(part) for part in state).encode()).hexdigest()
     return f"key-figures:{programme.pk}:{digest}"
 
 
-def _plans_and_codes(programme: Programme) -> list[tuple]:
-    """The programme's work plans (year, status, period, printed total) and the codes of every agency and of
-    its outputs, as rows of text: one query, written as SQL as `latest_changes` is, since every page with key
-    figures runs it and the ORM took longer to build its two queries than the database to answer them."""
+def _work_plans(programme: Programme) -> list[tuple]:
+    """The programme's work plans: year, status, period and printed total. One query, written as SQL as
+    `latest_changes` is: every page with key figures runs it, and the ORM took longer to build it than the
+    database to answer it."""
     quote = connection.ops.quote_name
-    work_plan, stated, agency = (quote(model._meta.db_table) for model in (WorkPlan, StatedBudget, Agency))
-    output, outcome = quote(Output._meta.db_table), quote(Outcome._meta.db_table)
+    work_plan, stated = quote(WorkPlan._meta.db_table), quote(StatedBudget._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT 'plan', CAST(p.id AS TEXT), CAST(p.year AS TEXT), p.status, CAST(p.period_start AS TEXT), "
-            f"CAST(p.period_end AS TEXT), CAST(s.total AS TEXT) FROM {work_plan} p "
-            f"LEFT JOIN {stated} s ON s.work_plan_id = p.id WHERE p.programme_id = %s "
-            f"UNION ALL SELECT 'agency', CAST(id AS TEXT), code, NULL, NULL, NULL, NULL FROM {agency} "
-            f"UNION ALL SELECT 'output', CAST(o.id AS TEXT), o.code, NULL, NULL, NULL, NULL FROM {output} o "
-            f"JOIN {outcome} c ON o.outcome_id = c.id WHERE c.programme_id = %s",
-            [programme.pk, programme.pk],
+            f"SELECT p.id, p.year, p.status, p.period_start, p.period_end, s.total FROM {work_plan} p "
+            f"LEFT JOIN {stated} s ON s.work_plan_id = p.id WHERE p.programme_id = %s ORDER BY p.id",
+            [programme.pk],
         )
-        return sorted(cursor.fetchall(), key=lambda row: tuple(str(value) for value in row))
+        return cursor.fetchall()
 
 
 def finance_warnings(programme: Programme, as_of: date) -> list[FinanceWarning]:

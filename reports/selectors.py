@@ -6,6 +6,7 @@ reads the work plan's activities, their quarterly progress, budget lines and the
 in one query each and assembles the rest in Python.
 """
 
+import hashlib
 import itertools
 from collections import Counter, defaultdict
 from dataclasses import dataclass, fields
@@ -13,16 +14,25 @@ from datetime import date
 from decimal import Decimal
 from functools import cached_property
 
+from django.core.cache import cache
 from django.db.models.functions import Coalesce
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from budgets.selectors import NO_OUTPUT_LABEL, BudgetFigures, WorkPlanBudget, work_plan_budget
+from budgets.selectors import (
+    BUDGET_CACHE_SECONDS,
+    NO_OUTPUT_LABEL,
+    BudgetFigures,
+    WorkPlanBudget,
+    latest_changes,
+    work_plan_budget,
+)
 from finance.spending import ReportSpending, work_plan_spending
 from outcomes.models import Indicator, IndicatorResult, percent_of_target
 from workplan.models import Activity, ActivityProgress, Output, WorkPlan
 from workplan.natural_sort import natural_sort_key
 from workplan.periods import PLANNED_QUARTER_FIELDS, QUARTERS, ReportPeriod, planned_in
+from workplan.selectors import programme_codes
 
 # An activity with one of these statuses needs nothing more: it is neither open nor late.
 CLOSED_STATUSES = frozenset({Activity.Status.COMPLETED, Activity.Status.CANCELLED})
@@ -187,6 +197,32 @@ def quarterly_report(work_plan: WorkPlan, period: ReportPeriod) -> QuarterlyRepo
 
 
 def _activity_section(work_plan: WorkPlan, period: ReportPeriod, outputs: dict[str, OutputGroup]) -> ActivitySection:
+    """The activities the report lists, by output; kept in the cache until an activity or its quarterly
+    progress changes, or a code that names them (`_listed_key`): a year may list thousands."""
+    key = _listed_key(work_plan, period)
+    groups = cache.get(key)
+    if groups is None:
+        groups = _listed_activities(work_plan, period)
+        cache.set(key, groups, BUDGET_CACHE_SECONDS)
+    ordered = sorted(groups.items(), key=lambda item: (item[0] == "", natural_sort_key(item[0])))
+    counts = Counter(row.status for rows in groups.values() for row in rows)
+    return ActivitySection(
+        groups=[(outputs.get(code, OutputGroup(code, "")), rows) for code, rows in ordered],
+        by_status=[(status, str(label), counts[status]) for status, label in Activity.Status.choices],
+    )
+
+
+def _listed_key(work_plan: WorkPlan, period: ReportPeriod) -> str:
+    """The cache key of the activities a report lists, made of what they are read from: the latest change
+    to any activity and any quarterly progress (`latest_changes`), the codes of the agencies, partners and
+    outputs that name them, and the language of their statuses. Two queries."""
+    state = (get_language(), *latest_changes(Activity, ActivityProgress), *programme_codes(work_plan.programme_id))
+    digest = hashlib.sha256(":".join(str(part) for part in state).encode()).hexdigest()
+    return f"report-activities:{work_plan.pk}:{period.quarter}:{period.year_to_date}:{digest}"
+
+
+def _listed_activities(work_plan: WorkPlan, period: ReportPeriod) -> dict[str, list[ActivityRow]]:
+    """Output code ("" for none) -> the rows of the activities listed under it, in the work plan's order."""
     quarter = period.quarter
     # Only activities planned up to the report's quarter can be listed: those of later quarters
     # only are left in the database. Whether an earlier one is still open is decided below.
@@ -258,12 +294,7 @@ def _activity_section(work_plan: WorkPlan, period: ReportPeriod, outputs: dict[s
             )
         )
 
-    ordered = sorted(groups.items(), key=lambda item: (item[0] == "", natural_sort_key(item[0])))
-    counts = Counter(row.status for rows in groups.values() for row in rows)
-    return ActivitySection(
-        groups=[(outputs.get(code, OutputGroup(code, "")), rows) for code, rows in ordered],
-        by_status=[(status, str(label), counts[status]) for status, label in Activity.Status.choices],
-    )
+    return dict(groups)
 
 
 def _budget_section(budget: WorkPlanBudget, outputs: dict[str, OutputGroup]) -> BudgetSection:

@@ -4,6 +4,8 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
+from django.utils import translation
 
 from budgets.models import BudgetLine
 from outcomes.models import Indicator, IndicatorResult
@@ -184,3 +186,55 @@ def test_value_in_the_period_and_percent_of_target(cisp):
     assert row(3).in_period is None
     assert row(4).in_period.value == Decimal("7")
     assert row(2).latest.value == Decimal("7") and row(2).percent_of_target == Decimal("70.0")
+
+
+def test_the_listed_activities_are_kept_until_what_they_are_read_from_changes(cisp):
+    """Read again, a report's activities come from the cache; each change to what they are read from
+    gives them read afresh, the same as with nothing in the cache."""
+
+    def listed(year_to_date=False):
+        activities = report_for(cisp, 2, year_to_date=year_to_date).activities
+        return [(group.code, group.heading, rows) for group, rows in activities.groups], activities.by_status
+
+    def assert_fresh(year_to_date=False):
+        cached = listed(year_to_date)
+        cache.clear()
+        assert cached == listed(year_to_date)
+        return cached
+
+    def row(listing, code):
+        return next(row for _group, _heading, rows in listing[0] for row in rows if row.code == code)
+
+    assert_fresh()
+    report_progress(cisp, "1.1.4", 1, Activity.Status.ONGOING, "Started")  # progress reported for Q1
+    assert row(assert_fresh(year_to_date=True), "1.1.4").comment == "Started"  # the year to date's
+    assert row(assert_fresh(), "1.1.4").comment == ""  # Q2's own: none yet
+    report_progress(cisp, "1.1.4", 2, Activity.Status.COMPLETED, "Done in June")  # and for Q2
+    assert (row(assert_fresh(), "1.1.4").status, row(listed(), "1.1.4").comment) == ("completed", "Done in June")
+    progress = ActivityProgress.objects.get(activity__work_plan=cisp, activity__code="1.1.4", quarter=2)
+    progress.comment = "Done in May"  # and corrected
+    progress.save()
+    assert row(assert_fresh(), "1.1.4").comment == "Done in May"
+
+    activity = Activity.objects.get(work_plan=cisp, code="1.1.4")
+    activity.title = "Renamed activity"  # an activity changed
+    activity.save()
+    assert row(assert_fresh(), "1.1.4").title == "Renamed activity"
+
+    agency = activity.agency  # an agency, a partner and an output renamed: the rows named anew
+    agency.code = f"{agency.code}-2"
+    agency.save()
+    assert row(assert_fresh(), "1.1.4").agency == agency.code
+    partner = activity.responsible_party
+    partner.code = f"{partner.code}-2"
+    partner.save()
+    assert row(assert_fresh(), "1.1.4").responsible_party == partner.code
+    output = activity.output
+    output.code, output.title = "1.9", "A renamed output"
+    output.save()
+    assert ("1.9", "JP Output 1.9: A renamed output") in {group[:2] for group in assert_fresh()[0]}
+
+    english = listed()
+    with translation.override("km"):  # another language writes the statuses in it
+        assert listed()[0] != english[0]
+        assert_fresh()

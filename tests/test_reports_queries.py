@@ -11,12 +11,13 @@ from workplan.models import Activity, ActivityProgress, Agency, Output
 from workplan.permissions import Role
 
 # Session and user, the permission check (the user's and the groups'), the programme, the work plan, outputs,
-# activities, quarterly progress, the budget (six: categories, activities, lines, the stated
+# the activities listed (four: what they are read from, the activities and their quarterly progress; two when
+# in the cache: reports.selectors._activity_section), the budget (six: categories, activities, lines, the stated
 # TOTAL row with its categories), indicators and their results; and, at most once a minute, the
 # session's renewal (an update in a savepoint: workplan.middleware.SessionRenewalMiddleware); planned and
 # spent (two, one when in the cache: finance.spending.work_plan_spending) and the warnings on the programme's
-# figures (nine, two when in the cache: finance.warnings.key_figures_and_warnings).
-QUERY_BOUND = 31
+# figures (ten, three when in the cache: finance.warnings.key_figures_and_warnings).
+QUERY_BOUND = 34
 
 
 def add_activities(work_plan, total: int) -> None:
