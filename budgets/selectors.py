@@ -15,7 +15,7 @@ from functools import cached_property
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import QuerySet, Sum, Value
+from django.db.models import QuerySet, Sum
 from django.utils.translation import gettext
 
 from budgets.models import (
@@ -26,9 +26,16 @@ from budgets.models import (
     StatedBudget,
 )
 from budgets.money import MGT_SUPPORT, ZERO, format_money, from_cents, indirect_cost, sum_in_cents
-from workplan.models import Activity, Agency, Output, WorkPlan
+from workplan.models import Activity, WorkPlan
 from workplan.natural_sort import natural_sort_key
-from workplan.selectors import RecordedChange, activity_changes_since, history_of, readable_changes, seen_at
+from workplan.selectors import (
+    RecordedChange,
+    activity_changes_since,
+    history_of,
+    programme_codes,
+    readable_changes,
+    seen_at,
+)
 
 # Keys of the machine-readable summary, as the programme's own work plan labels its lines.
 INDIRECT_COST_LABEL = MGT_SUPPORT
@@ -142,7 +149,7 @@ def work_plan_budget(work_plan: WorkPlan) -> WorkPlanBudget:
         cache.set(figures_key, cached, BUDGET_CACHE_SECONDS)
     sums, category_cents = cached
     # The groups are kept by id and named here, so that a code changed since shows at once.
-    group_codes = codes_of_groups(set(sums))
+    group_codes = codes_of_groups(work_plan.programme_id, set(sums))
     by_output_and_agency = {
         group_codes[group]: BudgetFigures(direct, indirect) for group, (direct, indirect) in sums.items()
     }
@@ -167,21 +174,15 @@ def work_plan_budget(work_plan: WorkPlan) -> WorkPlanBudget:
     )
 
 
-def codes_of_groups(groups: set[tuple[int | None, int]]) -> dict[tuple[int | None, int], tuple[str, str]]:
+def codes_of_groups(
+    programme_id: int, groups: set[tuple[int | None, int]]
+) -> dict[tuple[int | None, int], tuple[str, str]]:
     """(output id, agency id) -> (output code, agency code), "Other" for no output: one query."""
-    codes = _codes(agencies={agency for _output, agency in groups}, outputs={output for output, _agency in groups})
+    codes = {(kind, pk): code for kind, pk, code in programme_codes(programme_id)}
     return {
-        (output, agency): (codes.get((Output, output), NO_OUTPUT_LABEL), codes[Agency, agency])
+        (output, agency): (codes.get(("output", output), NO_OUTPUT_LABEL), codes["agency", agency])
         for output, agency in groups
     }
-
-
-def _codes(*, agencies: set[int], outputs: set[int | None]) -> dict[tuple[type, int], str]:
-    """(Agency, id) and (Output, id) -> code, in one query."""
-    agency_codes = Agency.objects.filter(pk__in=agencies).order_by().values_list(Value("agency"), "pk", "code")
-    output_codes = Output.objects.filter(pk__in=outputs - {None}).order_by().values_list(Value("output"), "pk", "code")
-    models = {"agency": Agency, "output": Output}
-    return {(models[kind], pk): code for kind, pk, code in agency_codes.union(output_codes, all=True)}
 
 
 # The figures stay in the cache this long at most; a change to the work plan replaces them at once (`_figures_key`).

@@ -56,7 +56,7 @@ def work_plan_spending(work_plan: WorkPlan, quarter: int, budget: WorkPlanBudget
     # budget was read, in this very request, by its own.
     names = budget.group_codes
     if missing := set(to_date_by_group) - set(names):
-        names = {**names, **codes_of_groups(missing)}
+        names = {**names, **codes_of_groups(work_plan.programme_id, missing)}
     to_date_by_group = {names[group]: spending for group, spending in to_date_by_group.items()}
     in_quarter_by_group = {names[group]: spending for group, spending in in_quarter_by_group.items()}
 
