@@ -140,7 +140,6 @@ class GridCell:
     status: str
     label: str
     due: date
-    submission: Submission | None
 
     @property
     def overdue(self) -> bool:
@@ -149,10 +148,7 @@ class GridCell:
 
 def submission_grid(work_plan: WorkPlan, today: date) -> list[tuple[Agency, list[GridCell]]]:
     """Each agency's status per quarter of the year: two queries."""
-    submissions = {
-        (s.agency_id, s.quarter): s
-        for s in Submission.objects.filter(work_plan=work_plan).select_related("agency", "reviewed_by")
-    }
+    submissions = {(s.agency_id, s.quarter): s for s in Submission.objects.filter(work_plan=work_plan)}
     labels = dict(Status.choices)
     grid = []
     for agency in reporting_agencies(work_plan):
@@ -160,9 +156,7 @@ def submission_grid(work_plan: WorkPlan, today: date) -> list[tuple[Agency, list
         for quarter in QUARTERS:
             submission = submissions.get((agency.pk, quarter))
             status = submission_status(submission, work_plan, quarter, today)
-            cells.append(
-                GridCell(agency, quarter, status, str(labels[status]), due_date(work_plan, quarter), submission)
-            )
+            cells.append(GridCell(agency, quarter, status, str(labels[status]), due_date(work_plan, quarter)))
         grid.append((agency, cells))
     return grid
 
