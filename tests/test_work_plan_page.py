@@ -68,11 +68,19 @@ def test_others_open_on_every_agency(client_for, users, cisp):
         assert "your agency" not in response.content.decode()
 
 
-def test_the_filters_are_written_as_django_writes_a_select(client_for, users, cisp):
+def test_the_filters_are_written_as_django_writes_them(client_for, users, cisp):
     fao = Agency.objects.get(code="FAO").pk
-    form = client_for(users["coordinator"]).get(URL, {"agency": fao, "quarter": 3}).context["filter"].form
+    response = client_for(users["coordinator"]).get(URL, {"agency": fao, "quarter": 3, "q": '<b>"tea" & rice'})
+    form = response.context["filter"].form
     for name in ("agency", "responsible_party", "output", "status", "quarter"):
         field = form[name]
         django_select = forms.Select(attrs=field.field.widget.attrs, choices=field.field.choices)
         assert field.as_widget() == field.as_widget(widget=django_select), name
     assert f'<option value="{fao}" selected>FAO</option>' in form["agency"].as_widget()
+    search = form["q"]
+    django_input = forms.TextInput(attrs={"type": "search", **search.field.widget.attrs})
+    assert search.as_widget() == search.as_widget(widget=django_input)
+    assert 'value="&lt;b&gt;&quot;tea&quot; &amp; rice"' in search.as_widget()
+    page = response.content.decode()
+    for field in form:
+        assert field.label_tag() + field.as_widget() in page, field.name
