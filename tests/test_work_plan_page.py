@@ -2,6 +2,8 @@
 their own agency."""
 
 from django import forms
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from workplan.models import Activity, Agency
@@ -84,3 +86,19 @@ def test_the_filters_are_written_as_django_writes_them(client_for, users, cisp):
     page = response.content.decode()
     for field in form:
         assert field.label_tag() + field.as_widget() in page, field.name
+
+
+def test_a_page_that_is_not_there_is_not_found(client_for, users, cisp):
+    client = client_for(users["coordinator"])
+    assert client.get(URL, {"page": "1"}).status_code == 200
+    for page in ("2", "0", "one"):  # CISP's 35 activities fit on one page
+        assert client.get(URL, {"page": page}).status_code == 404, page
+
+
+def test_the_activities_are_counted_once(client_for, users, cisp):
+    client = client_for(users["coordinator"])
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(URL).content.decode()
+    assert "35 activities" in page
+    counts = [query["sql"] for query in queries if query["sql"].startswith("SELECT COUNT(*)")]
+    assert len(counts) == 1, counts
