@@ -57,9 +57,6 @@ FILE_SIZES = [
     gettext_noop("%s GB"),
 ]
 
-# The work plan table's pages (django_tables2/table.html).
-TABLE_PAGES = [gettext_noop("previous"), gettext_noop("next")]
-
 # Month names in dates: "F" (and the long formats) and "M" (the short formats).
 MONTHS = [
     gettext_noop("January"),

@@ -2,6 +2,8 @@
 their own agency."""
 
 from django import forms
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from workplan.models import Activity, Agency
@@ -68,11 +70,35 @@ def test_others_open_on_every_agency(client_for, users, cisp):
         assert "your agency" not in response.content.decode()
 
 
-def test_the_filters_are_written_as_django_writes_a_select(client_for, users, cisp):
+def test_the_filters_are_written_as_django_writes_them(client_for, users, cisp):
     fao = Agency.objects.get(code="FAO").pk
-    form = client_for(users["coordinator"]).get(URL, {"agency": fao, "quarter": 3}).context["filter"].form
+    response = client_for(users["coordinator"]).get(URL, {"agency": fao, "quarter": 3, "q": '<b>"tea" & rice'})
+    form = response.context["filter"].form
     for name in ("agency", "responsible_party", "output", "status", "quarter"):
         field = form[name]
         django_select = forms.Select(attrs=field.field.widget.attrs, choices=field.field.choices)
         assert field.as_widget() == field.as_widget(widget=django_select), name
     assert f'<option value="{fao}" selected>FAO</option>' in form["agency"].as_widget()
+    search = form["q"]
+    django_input = forms.TextInput(attrs={"type": "search", **search.field.widget.attrs})
+    assert search.as_widget() == search.as_widget(widget=django_input)
+    assert 'value="&lt;b&gt;&quot;tea&quot; &amp; rice"' in search.as_widget()
+    page = response.content.decode()
+    for field in form:
+        assert field.label_tag() + field.as_widget() in page, field.name
+
+
+def test_a_page_that_is_not_there_is_not_found(client_for, users, cisp):
+    client = client_for(users["coordinator"])
+    assert client.get(URL, {"page": "1"}).status_code == 200
+    for page in ("2", "0", "one"):  # CISP's 35 activities fit on one page
+        assert client.get(URL, {"page": page}).status_code == 404, page
+
+
+def test_the_activities_are_counted_once(client_for, users, cisp):
+    client = client_for(users["coordinator"])
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(URL).content.decode()
+    assert "35 activities" in page
+    counts = [query["sql"] for query in queries if query["sql"].startswith("SELECT COUNT(*)")]
+    assert len(counts) == 1, counts

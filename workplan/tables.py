@@ -3,6 +3,8 @@ from html import escape
 import django_tables2 as tables
 from django.db.models import F
 from django.urls import reverse
+from django.utils.html import conditional_escape
+from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -29,7 +31,8 @@ class QuarterColumn(tables.Column):
 class ActivityTable(tables.Table):
     """Activities grouped by output: whatever column is sorted, the output groups stay together.
 
-    The table heads the columns, sorts and pages; `body_rows` writes the rows of the page."""
+    The table heads the columns, sorts and pages; `head_row` and `body_rows` write its heading and the rows of
+    the page."""
 
     code = tables.Column(verbose_name=_("Code"), order_by=("sort_key",))
     title = tables.Column(verbose_name=_("Activity"))
@@ -47,6 +50,18 @@ class ActivityTable(tables.Table):
         template_name = "workplan/activity_table.html"
         attrs = {"class": "activities"}
         empty_text = _("No activity matches these filters.")
+
+    def head_row(self) -> SafeString:
+        """The columns' headings, each a link that sorts by it (or reverses its order) with the filters kept, as
+        django-tables2's template writes them, in one pass rather than a template tag per column."""
+        cells = []
+        for column in self.columns:
+            heading = conditional_escape(column.header)
+            if column.orderable:
+                query = {**dict(self.request.GET), self.prefixed_order_by_field: column.order_by_alias.next}
+                heading = f'<a href="{escape("?" + urlencode(query, doseq=True))}">{heading}</a>'
+            cells.append(f"<th {column.attrs['th'].as_html()}>{heading}</th>")
+        return mark_safe(f"<tr>{''.join(cells)}</tr>")  # every value above went through escape()
 
     def body_rows(self) -> SafeString:
         """The rows of the page, a heading row before each output's: one format string per row rather

@@ -3,9 +3,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.staticfiles import finders
+from django.core.paginator import InvalidPage
 from django.db.models import F
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -36,10 +37,15 @@ class WorkPlanView(SingleTableMixin, FilterView):
     table_class = ActivityTable
     filterset_class = ActivityFilter
     template_name = "workplan/work_plan.html"
-    paginate_by = 200
+    # The table pages the activities (Django's paginator beside it would count them a second time).
+    table_pagination = {"per_page": 200, "silent": False}
 
     def dispatch(self, request, *args, **kwargs):
-        self.work_plan = get_object_or_404(WorkPlan, programme=request.programme, year=kwargs["year"])
+        # Every year of the programme in one query: the page links to the others.
+        self.work_plans = list(WorkPlan.objects.filter(programme=request.programme).order_by("year"))
+        self.work_plan = next((plan for plan in self.work_plans if plan.year == kwargs["year"]), None)
+        if self.work_plan is None:
+            raise Http404(f"No work plan for year {kwargs['year']}.")
         self.work_plan.programme = request.programme
         return super().dispatch(request, *args, **kwargs)
 
@@ -60,12 +66,23 @@ class WorkPlanView(SingleTableMixin, FilterView):
             kwargs["data"] = {**self.request.GET.dict(), "agency": str(self.own_agency.pk)}
         return kwargs
 
+    def get_table(self, **kwargs):
+        # As in Django's list views, a page that is not a number, or past the last, is not found (django-tables2
+        # would show the first page, or the last).
+        try:
+            int(self.request.GET.get("page", 1))
+        except ValueError as error:
+            raise Http404("The page is not a number.") from error
+        try:
+            return super().get_table(**kwargs)
+        except InvalidPage as error:
+            raise Http404(str(error)) from error
+
     def get_context_data(self, **kwargs):
-        years = WorkPlan.objects.filter(programme=self.work_plan.programme).values_list("year", flat=True)
         filters = self.filterset.query_string_data()
         return super().get_context_data(
             work_plan=self.work_plan,
-            years=list(years),
+            years=[plan.year for plan in self.work_plans],
             own_agency=self.own_agency,
             export_query=urlencode(filters),
             filtered=bool(filters),
