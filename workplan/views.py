@@ -45,7 +45,7 @@ class WorkPlanView(SingleTableMixin, FilterView):
         self.work_plans = list(WorkPlan.objects.filter(programme=request.programme).order_by("year"))
         self.work_plan = next((plan for plan in self.work_plans if plan.year == kwargs["year"]), None)
         if self.work_plan is None:
-            raise Http404(f"No work plan for year {kwargs['year']}.")
+            raise Http404(_("There is no work plan for this year."))
         self.work_plan.programme = request.programme
         return super().dispatch(request, *args, **kwargs)
 
@@ -70,7 +70,7 @@ class WorkPlanView(SingleTableMixin, FilterView):
         # As in Django's list views, a page that is not a number, or past the last, is not found (django-tables2
         # would show the first page, or the last).
         try:
-            int(self.request.GET.get("page", 1))
+            int(self.request.GET.get("page") or 1)
         except ValueError as error:
             raise Http404("The page is not a number.") from error
         try:
