@@ -13,7 +13,7 @@ from django.utils.formats import date_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from budgets.selectors import BudgetFigures
+from budgets.selectors import NO_OUTPUT_LABEL, BudgetFigures
 from finance.spending import SpendingRow
 from outcomes.models import indicator_value_text
 from reports.charts import format_number
@@ -161,7 +161,7 @@ def spending_rows(rows: list[SpendingRow], other: str) -> SafeString:
     `other` names the activities outside any output."""
     html = []
     for row in rows:
-        output = other if row.output == "Other" else row.output
+        output = other if row.output == NO_OUTPUT_LABEL else row.output
         budget_use = format_percent(row.budget_use) if row.budget_use is not None else NO_VALUE
         html.append(
             f'<tr><td>{escape(output)} · {escape(row.agency)}</td><td class="num">{amount(row.planned)}</td>'
